@@ -1,0 +1,129 @@
+// The effective configuration: plain structs with built-in defaults, filled from (lowest to highest
+// precedence) the YAML file, the environment, and command-line flags.
+//
+// Throws: load()/parse_flags() throw ConfigError, whose what() names the source (file:line, env
+// variable or flag), the key path and what is wrong; main() prints it and exits with code 2.
+// Secrets (tokens, passwords) never appear in a ConfigError message or in to_yaml()/to_json() output.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace config {
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct LibvirtConfig {
+    std::string uri = "qemu:///system";
+    bool read_only = true;
+    std::chrono::seconds timeout{10};  // LIBVIRT_TIMEOUT: budget of one collection's libvirt calls
+    std::vector<std::string> stats_groups{"state", "cpu_total", "balloon", "vcpu", "interface", "block"};
+    bool nowait = true;
+    std::chrono::seconds device_cache_ttl{300};  // DEVICE_CACHE_TTL
+    std::chrono::seconds keepalive_interval{5};
+    unsigned keepalive_count = 5;
+    std::chrono::milliseconds reconnect_backoff_min{1000};
+    std::chrono::milliseconds reconnect_backoff_max{60000};
+};
+
+struct WebConfig {
+    std::vector<std::string> listen_addresses{":9177"};
+    std::string telemetry_path = "/metrics";
+    std::string config_file;  // exporter-toolkit web-config.yml; empty: plain HTTP, no auth
+    std::chrono::milliseconds scrape_timeout{10000};
+    std::chrono::milliseconds max_snapshot_age{1000};  // scrapes closer together share a collection
+};
+
+struct PushConfig {
+    std::optional<bool> enabled;  // unset: on when url is set
+    std::string url;              // INFLUX_URL, e.g. http://127.0.0.1:8086
+    std::string api = "v1";       // INFLUX_API: v1, v2, v3
+    std::string database;         // INFLUX_DB (v1, v3)
+    std::string retention_policy;
+    std::string org;     // INFLUX_ORG (v2)
+    std::string bucket;  // v2; defaults to database when empty
+    std::string username;
+    std::string password;       // secret
+    std::string password_file;  // read at load time
+    std::string token;          // INFLUX_TOKEN; secret
+    std::string token_file;     // read at load time
+    std::string precision = "ns";  // ns, us, ms, s
+    std::chrono::milliseconds interval{5000};  // POLL_INTERVAL (seconds in env)
+    std::size_t batch_max_lines = 5000;        // BATCH_MAX_LINES
+    std::chrono::milliseconds batch_max_sec{1000};  // BATCH_MAX_SEC (seconds)
+    std::size_t buffer_max_lines = 100000;
+    bool gzip = true;
+    std::chrono::milliseconds timeout{10000};  // one HTTP request
+    std::string spool_dir;                     // empty: no spool
+    std::uint64_t spool_max_bytes = 1ull << 30;
+    std::chrono::milliseconds shutdown_timeout{10000};
+    std::chrono::milliseconds retry_backoff_min{1000};
+    std::chrono::milliseconds retry_backoff_max{60000};
+    std::string vmid_regex = "^one-(\\d+)$";
+    std::string host_tag;  // empty: the hypervisor's hostname
+    std::map<std::string, std::string> extra_tags;
+    std::string tls_ca_file;
+    bool tls_insecure_skip_verify = false;
+
+    bool active() const { return enabled.value_or(!url.empty()) && !url.empty(); }
+};
+
+struct LogConfig {
+    std::string level = "info";  // debug, info, warn, error
+};
+
+struct Config {
+    LibvirtConfig libvirt;
+    WebConfig web;
+    PushConfig push;
+    LogConfig log;
+    std::string source_file;  // the YAML file it came from; empty when none
+};
+
+// What the command line asked for besides config values.
+struct Flags {
+    std::string config_file;  // --config
+    bool check_config = false;
+    bool print_config = false;
+    bool version = false;
+    bool once = false;
+    bool help = false;
+    // Overrides, applied last (highest precedence).
+    std::optional<std::string> listen_address;  // --web.listen-address (may repeat: comma list)
+    std::optional<std::string> web_config_file;  // --web.config.file
+    std::optional<std::string> libvirt_uri;      // --libvirt.uri
+    std::optional<std::string> log_level;        // --log.level
+};
+
+// Parses argv (both "--flag value" and "--flag=value"). Throws ConfigError naming the flag.
+Flags parse_flags(int argc, const char* const argv[]);
+std::string usage_text();
+
+// Environment lookup, injectable for tests (returns nullopt when unset).
+using Getenv = std::optional<std::string> (*)(const char* name);
+std::optional<std::string> process_getenv(const char* name);
+
+// defaults → file (flags.config_file, if given) → environment → flags, then validate().
+// Unknown keys are warned about (with file:line) via util::log, not fatal.
+Config load(const Flags& flags, Getenv getenv = process_getenv);
+
+// Parses YAML text on top of `base` (source_name is used in messages). Exposed for tests.
+Config apply_yaml(Config base, const std::string& yaml_text, const std::string& source_name,
+                  std::vector<std::string>* warnings = nullptr);
+
+// Throws ConfigError for invalid values (bad URL, negative/zero interval, unknown group, ...).
+void validate(const Config& config);
+
+// The effective configuration with secrets replaced by "***".
+std::string to_yaml(const Config& config);
+std::string to_json(const Config& config);
+
+}  // namespace config

@@ -1,0 +1,102 @@
+#include "util/log.hpp"
+
+#include <atomic>
+#include <cstdio>
+
+namespace util {
+namespace {
+
+std::atomic<LogLevel> g_level{LogLevel::info};
+
+const char* level_name(LogLevel level) noexcept
+{
+    switch (level) {
+    case LogLevel::debug: return "debug";
+    case LogLevel::info: return "info";
+    case LogLevel::warn: return "warn";
+    case LogLevel::error: return "error";
+    }
+    return "info";
+}
+
+// A message may carry anything (libvirt errors quote domain names): keep the line one line.
+void append_quoted(std::string& out, std::string_view text)
+{
+    out += '"';
+    for (char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: out += c;
+        }
+    }
+    out += '"';
+}
+
+}  // namespace
+
+bool parse_log_level(std::string_view text, LogLevel& out) noexcept
+{
+    if (text == "debug") out = LogLevel::debug;
+    else if (text == "info") out = LogLevel::info;
+    else if (text == "warn" || text == "warning") out = LogLevel::warn;
+    else if (text == "error") out = LogLevel::error;
+    else return false;
+    return true;
+}
+
+void set_log_level(LogLevel level) noexcept { g_level = level; }
+LogLevel log_level() noexcept { return g_level; }
+
+std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view message)
+{
+    std::string line = "level=";
+    line += level_name(level);
+    line += " subsystem=";
+    line += subsystem;
+    line += " msg=";
+    append_quoted(line, message);
+    line += '\n';
+    return line;
+}
+
+void log(LogLevel level, std::string_view subsystem, std::string_view message) noexcept
+{
+    if (level < g_level.load()) return;
+    try {
+        const std::string line = format_log_line(level, subsystem, message);
+        std::fwrite(line.data(), 1, line.size(), stderr);
+    } catch (...) {
+        // Out of memory while logging: nothing sensible is left to do.
+    }
+}
+
+bool LogOnce::log(LogLevel level, std::string_view subsystem, const std::string& key,
+                  const std::string& message) noexcept
+{
+    try {
+        {
+            std::lock_guard lock(mu_);
+            auto [it, inserted] = last_.try_emplace(key, message);
+            if (!inserted) {
+                if (it->second == message) return false;
+                it->second = message;
+            }
+        }
+        util::log(level, subsystem, message);
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+bool LogOnce::clear(const std::string& key) noexcept
+{
+    std::lock_guard lock(mu_);
+    return last_.erase(key) > 0;
+}
+
+}  // namespace util

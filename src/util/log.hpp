@@ -1,0 +1,43 @@
+// One line per event on stderr, logfmt-style: `level=warn subsystem=virt msg="..."`.
+// journald adds the time, so no timestamp is written. Thread-safe: a line is written with one call.
+// Nothing here throws.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace util {
+
+enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3 };
+
+// Parses "debug", "info", "warn"/"warning", "error"; returns false for anything else.
+bool parse_log_level(std::string_view text, LogLevel& out) noexcept;
+void set_log_level(LogLevel level) noexcept;
+LogLevel log_level() noexcept;
+
+void log(LogLevel level, std::string_view subsystem, std::string_view message) noexcept;
+inline void log_debug(std::string_view s, std::string_view m) noexcept { log(LogLevel::debug, s, m); }
+inline void log_info(std::string_view s, std::string_view m) noexcept { log(LogLevel::info, s, m); }
+inline void log_warn(std::string_view s, std::string_view m) noexcept { log(LogLevel::warn, s, m); }
+inline void log_error(std::string_view s, std::string_view m) noexcept { log(LogLevel::error, s, m); }
+
+// Formats one line without writing it (exposed for tests).
+std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view message);
+
+// Logs a persistent condition once per distinct (key, message) and again only when the message for
+// that key changes or the condition was cleared: a broken domain must not write a line per scrape.
+class LogOnce {
+public:
+    // Returns true when the line was written.
+    bool log(LogLevel level, std::string_view subsystem, const std::string& key, const std::string& message) noexcept;
+    // The condition for `key` is over; the next log() for it writes again. Returns true if it was set.
+    bool clear(const std::string& key) noexcept;
+
+private:
+    std::mutex mu_;
+    std::unordered_map<std::string, std::string> last_;
+};
+
+}  // namespace util
