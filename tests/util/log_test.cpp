@@ -1,0 +1,50 @@
+#include <doctest/doctest.h>
+
+#include "util/error_chain.hpp"
+#include "util/log.hpp"
+
+#include <stdexcept>
+
+TEST_CASE("a log line names level and subsystem and keeps a hostile message on one line")
+{
+    const auto line = util::format_log_line(util::LogLevel::warn, "virt", "domain \"a\\b\"\nnext");
+    CHECK(line == "level=warn subsystem=virt msg=\"domain \\\"a\\\\b\\\"\\nnext\"\n");
+}
+
+TEST_CASE("log levels parse from their names and reject anything else")
+{
+    util::LogLevel level = util::LogLevel::info;
+    CHECK(util::parse_log_level("debug", level));
+    CHECK(level == util::LogLevel::debug);
+    CHECK(util::parse_log_level("warning", level));
+    CHECK(level == util::LogLevel::warn);
+    CHECK_FALSE(util::parse_log_level("verbose", level));
+}
+
+TEST_CASE("a persistent condition is logged once until its message changes or it clears")
+{
+    const auto saved = util::log_level();
+    util::set_log_level(util::LogLevel::error);  // keep the test output quiet; LogOnce still decides
+    util::LogOnce once;
+    CHECK(once.log(util::LogLevel::warn, "t", "dom-a", "broken"));
+    CHECK_FALSE(once.log(util::LogLevel::warn, "t", "dom-a", "broken"));
+    CHECK(once.log(util::LogLevel::warn, "t", "dom-a", "broken differently"));
+    CHECK(once.log(util::LogLevel::warn, "t", "dom-b", "broken"));
+    CHECK(once.clear("dom-a"));
+    CHECK_FALSE(once.clear("dom-a"));
+    CHECK(once.log(util::LogLevel::warn, "t", "dom-a", "broken differently"));
+    util::set_log_level(saved);
+}
+
+TEST_CASE("an error chain joins nested exceptions outermost first")
+{
+    try {
+        try {
+            throw std::runtime_error("No such file");
+        } catch (...) {
+            std::throw_with_nested(std::runtime_error("reading /etc/x.yaml"));
+        }
+    } catch (const std::exception& e) {
+        CHECK(util::error_chain(e) == "reading /etc/x.yaml: No such file");
+    }
+}
