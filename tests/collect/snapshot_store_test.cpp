@@ -1,0 +1,87 @@
+#include <doctest/doctest.h>
+
+#include "collect/snapshot_store.hpp"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+TEST_CASE("concurrent callers share one collection")
+{
+    util::ManualClock clock;
+    std::atomic<int> runs{0};
+    collect::SnapshotStore store(
+        [&] {
+            ++runs;
+            std::this_thread::sleep_for(200ms);  // long enough for every caller to arrive
+            return collect::Snapshot{};
+        },
+        clock, 0ms);
+    std::vector<std::thread> callers;
+    std::atomic<int> fresh{0};
+    for (int i = 0; i < 20; ++i)
+        callers.emplace_back([&] {
+            if (store.get(5s).fresh) ++fresh;
+        });
+    for (auto& t : callers) t.join();
+    CHECK(fresh == 20);
+    CHECK(runs <= 2);  // a caller that arrives after the first finished may start a second one
+    CHECK(store.collections() == static_cast<std::uint64_t>(runs.load()));
+}
+
+TEST_CASE("a snapshot younger than max_age is served without collecting")
+{
+    util::ManualClock clock;
+    int runs = 0;
+    collect::SnapshotStore store([&] { return ++runs, collect::Snapshot{}; }, clock, 1000ms);
+    const auto first = store.get(5s);
+    CHECK(first.fresh);
+    clock.advance(500ms);
+    CHECK(store.get(5s).snapshot == first.snapshot);
+    clock.advance(600ms);
+    const auto second = store.get(5s);
+    CHECK(second.snapshot != first.snapshot);
+    CHECK(second.snapshot->sequence == first.snapshot->sequence + 1);
+    CHECK(runs == 2);
+}
+
+TEST_CASE("a caller whose timeout runs out gets the previous snapshot marked not fresh")
+{
+    util::ManualClock clock;
+    std::atomic<bool> slow{false};
+    std::atomic<bool> release{false};
+    collect::SnapshotStore store(
+        [&] {
+            while (slow && !release) std::this_thread::sleep_for(5ms);
+            return collect::Snapshot{};
+        },
+        clock, 0ms);
+    const auto first = store.get(5s);
+    REQUIRE(first.fresh);
+    slow = true;
+    const auto late = store.get(100ms);
+    CHECK_FALSE(late.fresh);
+    CHECK(late.snapshot == first.snapshot);
+    release = true;
+    const auto next = store.get(5s);
+    CHECK(next.fresh);
+    CHECK(next.snapshot->sequence > first.snapshot->sequence);
+}
+
+TEST_CASE("before the first collection finishes a timed-out caller gets no snapshot")
+{
+    util::ManualClock clock;
+    std::atomic<bool> release{false};
+    collect::SnapshotStore store(
+        [&] {
+            while (!release) std::this_thread::sleep_for(5ms);
+            return collect::Snapshot{};
+        },
+        clock, 0ms);
+    const auto r = store.get(50ms);
+    CHECK_FALSE(r.fresh);
+    CHECK(r.snapshot == nullptr);
+    release = true;
+}

@@ -1,0 +1,50 @@
+// One collection pass: the bulk stats call, the per-domain fill-in where needed, device attributes
+// from the device cache, into an immutable Snapshot.
+//
+// Ownership: borrows the DomainSource, DeviceCache and Clock, which must outlive it.
+// Thread-safety: collect() is called by one thread at a time (the snapshot store's worker); the
+// cache it shares with other readers is thread-safe.
+// Throws: nothing. Every failure becomes part of the Snapshot (libvirt_up, group status, error).
+#pragma once
+
+#include <chrono>
+
+#include "collect/device_cache.hpp"
+#include "collect/domain_sample.hpp"
+#include "collect/fill_in.hpp"
+#include "util/clock.hpp"
+#include "util/log.hpp"
+#include "virt/domain_source.hpp"
+
+namespace collect {
+
+struct SamplerOptions {
+    unsigned groups = virt::default_stats_groups;
+    // Per-domain fill-in stops once a collection has run this long; the snapshot is then marked
+    // incomplete. (The bulk call itself is bounded by NOWAIT and the connection's keepalive.)
+    std::chrono::milliseconds budget{10000};
+};
+
+class Sampler {
+public:
+    Sampler(virt::DomainSource& source, DeviceCache& cache, const util::Clock& clock, SamplerOptions options);
+
+    Snapshot collect() noexcept;
+
+private:
+    void collect_into(Snapshot& snap);
+    DomainSample sample_domain(virt::DomainStatsRecord& record, Snapshot& snap,
+                               std::chrono::steady_clock::time_point deadline);
+
+    virt::DomainSource& source_;
+    DeviceCache& cache_;
+    const util::Clock& clock_;
+    SamplerOptions options_;
+    FillIn fill_in_;
+    util::LogOnce log_once_;
+};
+
+// Points each NIC/disk sample at its attributes in `sample.devices` (matched by target name).
+void link_device_info(DomainSample& sample);
+
+}  // namespace collect

@@ -1,0 +1,86 @@
+// Test support: a scriptable DomainSource. Tests set the bulk records and per-domain answers, and
+// can make a call unsupported or failing; every call is counted.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "virt/domain_source.hpp"
+
+namespace test_support {
+
+class FakeDomainSource : public virt::DomainSource {
+public:
+    std::atomic<std::uint64_t> gen{1};
+    std::atomic<bool> up{true};
+    std::vector<virt::DomainStatsRecord> bulk;  // returned by all_domain_stats
+    std::map<std::string, std::string> xml;     // uuid → XML
+    std::map<std::string, std::vector<virt::TypedParam>> answers;  // "call:uuid[:dev]" → params
+    std::set<std::string> unsupported;  // call names that throw unsupported
+    std::set<std::string> failing;      // call names that throw ErrorKind::other
+    mutable std::mutex mu;
+    std::map<std::string, int> calls;  // call name → count
+    std::function<void(const std::string& call)> on_call;  // e.g. to advance a ManualClock
+
+    std::uint64_t generation() const noexcept override { return gen; }
+    bool connected() const noexcept override { return up; }
+
+    std::vector<virt::DomainStatsRecord> all_domain_stats(unsigned) override
+    {
+        count("bulk");
+        if (!up) throw virt::Error(virt::ErrorKind::disconnected, "not connected");
+        return bulk;
+    }
+    std::string domain_xml(const virt::DomainRef& d) override
+    {
+        count("xml");
+        auto it = xml.find(d.uuid);
+        if (it == xml.end()) throw virt::Error(virt::ErrorKind::no_domain, "no domain " + d.name);
+        return it->second;
+    }
+    std::vector<virt::TypedParam> domain_info(const virt::DomainRef& d) override { return answer("info", d, ""); }
+    std::vector<virt::TypedParam> domain_state(const virt::DomainRef& d) override { return answer("state", d, ""); }
+    std::vector<virt::TypedParam> cpu_stats(const virt::DomainRef& d) override { return answer("cpu", d, ""); }
+    std::vector<virt::TypedParam> vcpu_stats(const virt::DomainRef& d) override { return answer("vcpu", d, ""); }
+    std::vector<virt::TypedParam> memory_stats(const virt::DomainRef& d) override { return answer("memory", d, ""); }
+    std::vector<virt::TypedParam> interface_stats(const virt::DomainRef& d, const std::string& dev) override
+    {
+        return answer("interface", d, dev);
+    }
+    std::vector<virt::TypedParam> block_stats(const virt::DomainRef& d, const std::string& dev) override
+    {
+        return answer("block", d, dev);
+    }
+
+    int count_of(const std::string& call) const
+    {
+        std::lock_guard lock(mu);
+        auto it = calls.find(call);
+        return it == calls.end() ? 0 : it->second;
+    }
+
+private:
+    void count(const std::string& call)
+    {
+        {
+            std::lock_guard lock(mu);
+            ++calls[call];
+        }
+        if (on_call) on_call(call);
+    }
+    std::vector<virt::TypedParam> answer(const std::string& call, const virt::DomainRef& d, const std::string& dev)
+    {
+        count(call);
+        if (unsupported.contains(call)) throw virt::Error(virt::ErrorKind::unsupported, call + " unsupported");
+        if (failing.contains(call)) throw virt::Error(virt::ErrorKind::other, call + " failed for " + d.name);
+        auto it = answers.find(call + ":" + d.uuid + (dev.empty() ? "" : ":" + dev));
+        return it == answers.end() ? std::vector<virt::TypedParam>{} : it->second;
+    }
+};
+
+}  // namespace test_support
