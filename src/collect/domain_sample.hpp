@@ -75,7 +75,8 @@ struct ExtraField {
 struct DomainSample {
     std::string name;
     std::string uuid;
-    int id = -1;  // -1: not running
+    int id = -1;       // -1: not running
+    std::string vmid;  // see VmidRule; empty when neither the name nor a running id gives one
     StateStats state;
     CpuStats cpu;
     BalloonStats balloon;

@@ -129,6 +129,7 @@ DomainSample Sampler::sample_domain(virt::DomainStatsRecord& record, Snapshot& s
             sample = parse_stats_record(record);
         }
     }
+    sample.vmid = options_.vmid.vmid(sample.name, sample.id);
     sample.devices = std::move(devices);
     link_device_info(sample);
     return sample;

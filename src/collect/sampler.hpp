@@ -12,6 +12,7 @@
 #include "collect/device_cache.hpp"
 #include "collect/domain_sample.hpp"
 #include "collect/fill_in.hpp"
+#include "collect/vmid.hpp"
 #include "util/clock.hpp"
 #include "util/log.hpp"
 #include "virt/domain_source.hpp"
@@ -23,6 +24,7 @@ struct SamplerOptions {
     // Per-domain fill-in stops once a collection has run this long; the snapshot is then marked
     // incomplete. (The bulk call itself is bounded by NOWAIT and the connection's keepalive.)
     std::chrono::milliseconds budget{10000};
+    VmidRule vmid;
 };
 
 class Sampler {

@@ -73,7 +73,7 @@ void write_xml(JsonWriter& w, const DomainDevices& x)
 
 void write_domain(JsonWriter& w, const DomainSample& s)
 {
-    w.begin_object().field("name", s.name).field("uuid", s.uuid).field("id", s.id);
+    w.begin_object().field("name", s.name).field("uuid", s.uuid).field("id", s.id).field_nonempty("vmid", s.vmid);
     w.key("state").begin_object().field("state", s.state.state).field("reason", s.state.reason).end_object();
     w.key("cpu").begin_object().field("time", s.cpu.time).field("user", s.cpu.user);
     w.field("system", s.cpu.system).end_object();

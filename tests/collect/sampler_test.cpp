@@ -43,7 +43,7 @@ struct Rig {
     FakeDomainSource src;
     util::ManualClock clock;
     collect::DeviceCache cache{clock, 300s};
-    collect::Sampler sampler{src, cache, clock, {}};
+    collect::Sampler sampler{src, cache, clock, collect::SamplerOptions{}};
 };
 
 const collect::GroupStatus& group(const collect::Snapshot& s, unsigned g)

@@ -1,0 +1,52 @@
+// Every metric group of /metrics, one file each; build_families() runs them all over one scrape.
+// A new group is one new file and one line in `groups` below.
+//
+// Pure functions of their inputs: called on an HTTP thread at scrape time, they read an immutable
+// Snapshot and plain counters and build fresh MetricFamily values. Throw only std::bad_alloc.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <prometheus/metric_family.h>
+
+#include "collect/device_cache.hpp"
+#include "collect/domain_sample.hpp"
+
+namespace prom {
+
+using Families = std::vector<prometheus::MetricFamily>;
+
+// What the exporter knows about itself at scrape time.
+struct ExporterStatus {
+    bool fresh = true;                 // the snapshot is the one this scrape asked for
+    std::uint64_t collections = 0;     // collections finished since start
+    double snapshot_age_seconds = 0;   // now − snapshot.taken_at
+    collect::DeviceCacheStats cache;
+    std::string version;
+};
+
+struct Scrape {
+    std::shared_ptr<const collect::Snapshot> snapshot;  // null before the first collection
+    ExporterStatus status;
+};
+
+void add_domain_families(const Scrape& scrape, Families& out);
+void add_cpu_families(const Scrape& scrape, Families& out);
+void add_memory_families(const Scrape& scrape, Families& out);
+void add_interface_families(const Scrape& scrape, Families& out);
+void add_block_families(const Scrape& scrape, Families& out);
+void add_extra_families(const Scrape& scrape, Families& out);
+void add_exporter_families(const Scrape& scrape, Families& out);
+
+using GroupBuilder = void (*)(const Scrape&, Families&);
+inline constexpr GroupBuilder groups[] = {
+    add_exporter_families, add_domain_families,    add_cpu_families,   add_memory_families,
+    add_interface_families, add_block_families,    add_extra_families,
+};
+
+Families build_families(const Scrape& scrape);
+
+}  // namespace prom

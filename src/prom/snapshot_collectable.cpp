@@ -1,0 +1,40 @@
+#include "prom/snapshot_collectable.hpp"
+
+#include <sstream>
+
+#include <prometheus/text_serializer.h>
+
+#include "build_info.hpp"
+
+namespace prom {
+
+SnapshotCollectable::SnapshotCollectable(collect::SnapshotStore& store, const collect::DeviceCache& cache,
+                                         const util::Clock& clock, std::chrono::milliseconds scrape_timeout)
+    : store_(store), cache_(cache), clock_(clock), timeout_(scrape_timeout)
+{
+}
+
+Scrape SnapshotCollectable::scrape() const
+{
+    Scrape s;
+    auto result = store_.get(timeout_);
+    s.snapshot = std::move(result.snapshot);
+    s.status.fresh = result.fresh;
+    s.status.collections = store_.collections();
+    s.status.cache = cache_.stats();
+    s.status.version = VIRT_EXPORTER_VERSION;
+    if (s.snapshot)
+        s.status.snapshot_age_seconds = std::chrono::duration<double>(clock_.wall() - s.snapshot->taken_at).count();
+    return s;
+}
+
+std::vector<prometheus::MetricFamily> SnapshotCollectable::Collect() const { return build_families(scrape()); }
+
+std::string render_text(const Families& families)
+{
+    std::ostringstream out;
+    prometheus::TextSerializer().Serialize(out, families);
+    return std::move(out).str();
+}
+
+}  // namespace prom

@@ -1,0 +1,39 @@
+// The prometheus-cpp Collectable of /metrics: at scrape time it takes a snapshot from the store
+// (single flight, bounded by scrape_timeout) and builds fresh families from it.
+//
+// Ownership: borrows the store, cache and clock, which outlive it. Thread-safety: Collect() may run on
+// several HTTP threads at once (the store shares one collection between them). Throws only
+// std::bad_alloc.
+#pragma once
+
+#include <chrono>
+
+#include <prometheus/collectable.h>
+
+#include "collect/device_cache.hpp"
+#include "collect/snapshot_store.hpp"
+#include "prom/families.hpp"
+#include "util/clock.hpp"
+
+namespace prom {
+
+class SnapshotCollectable : public prometheus::Collectable {
+public:
+    SnapshotCollectable(collect::SnapshotStore& store, const collect::DeviceCache& cache, const util::Clock& clock,
+                        std::chrono::milliseconds scrape_timeout);
+
+    std::vector<prometheus::MetricFamily> Collect() const override;
+    // The inputs Collect() builds from (exposed for tests and the landing page).
+    Scrape scrape() const;
+
+private:
+    collect::SnapshotStore& store_;
+    const collect::DeviceCache& cache_;
+    const util::Clock& clock_;
+    std::chrono::milliseconds timeout_;
+};
+
+// Prometheus text format 0.0.4.
+std::string render_text(const Families& families);
+
+}  // namespace prom
