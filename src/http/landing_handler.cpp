@@ -1,0 +1,77 @@
+#include <civetweb.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "build_info.hpp"
+#include "http/handlers.hpp"
+#include "http/response.hpp"
+#include "virt/domain_source.hpp"
+
+namespace http {
+namespace {
+
+std::string row(std::string_view label, const std::string& value_html)
+{
+    return "<tr><th>" + html_escape(label) + "</th><td>" + value_html + "</td></tr>\n";
+}
+
+std::string page(const StatusSource& status, const std::string& metrics_path)
+{
+    const bool connected = status.libvirt_connected && status.libvirt_connected();
+    const auto snap = status.latest_snapshot ? status.latest_snapshot() : nullptr;
+    std::string html =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>virt-exporter</title>\n"
+        "<style>body{font-family:sans-serif;margin:2em}th{text-align:left;padding-right:1em}"
+        ".ok{color:#080}.bad{color:#b00}</style></head><body>\n"
+        "<h1>virt-exporter</h1>\n<p>libvirt/KVM metrics for Prometheus and InfluxDB.</p>\n<table>\n";
+    html += row("Version", html_escape(VIRT_EXPORTER_VERSION));
+    html += row("libvirt URI", html_escape(status.libvirt_uri));
+    html += row("libvirt", connected ? "<span class=\"ok\" id=\"libvirt-status\">connected</span>"
+                                     : "<span class=\"bad\" id=\"libvirt-status\">not connected</span>");
+    if (snap) {
+        html += row("Domains", "<span id=\"domains\">" + std::to_string(snap->domains.size()) + "</span>");
+        char duration[32];
+        std::snprintf(duration, sizeof duration, "%.3f s",
+                      std::chrono::duration<double>(snap->duration).count());
+        html += row("Last collection", "#" + std::to_string(snap->sequence) + ", took " + duration +
+                                           (snap->complete ? "" : " (incomplete)"));
+        std::string groups;
+        for (const auto& g : snap->groups) {
+            groups += "<span class=\"" + std::string(g.success ? "ok" : "bad") + "\">" +
+                      html_escape(virt::stats_group_name(g.group)) + (g.per_domain ? " (per domain)" : "") +
+                      "</span> ";
+        }
+        html += row("Stats groups", groups);
+        if (!snap->error.empty()) html += row("Last error", "<span class=\"bad\">" + html_escape(snap->error) + "</span>");
+    } else {
+        html += row("Domains", "<span id=\"domains\">no collection yet</span>");
+    }
+    html += "</table>\n<ul>\n<li><a href=\"" + html_escape(metrics_path) + "\">Metrics</a></li>\n"
+            "<li><a href=\"/healthz\">/healthz</a></li>\n<li><a href=\"/readyz\">/readyz</a></li>\n"
+            "</ul>\n</body></html>\n";
+    return html;
+}
+
+}  // namespace
+
+bool LandingHandler::handleGet(CivetServer*, mg_connection* conn)
+{
+    const auto* info = mg_get_request_info(conn);
+    Response r;
+    if (info && info->local_uri && std::string_view(info->local_uri) != "/") {
+        r.status = 404;
+        r.body = "not found\n";
+    } else {
+        r.content_type = "text/html; charset=utf-8";
+        try {
+            r.body = page(status_, metrics_path_);
+        } catch (const std::exception&) {
+            r = Response{500, "text/plain; charset=utf-8", "internal error\n", "", ""};
+        }
+    }
+    send(conn, r);
+    return true;
+}
+
+}  // namespace http

@@ -1,0 +1,31 @@
+#include <civetweb.h>
+
+#include "http/handlers.hpp"
+#include "http/response.hpp"
+#include "prom/snapshot_collectable.hpp"
+#include "util/gzip.hpp"
+#include "util/log.hpp"
+
+namespace http {
+
+bool MetricsHandler::handleGet(CivetServer*, mg_connection* conn)
+{
+    Response r;
+    try {
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        r.body = prom::render_text(metrics_.Collect());
+        const char* accept = mg_get_header(conn, "Accept-Encoding");
+        if (accept && accepts_gzip(accept)) {
+            r.body = util::gzip_compress(r.body);
+            r.content_encoding = "gzip";
+        }
+    } catch (const std::exception& e) {
+        // Only resource exhaustion gets here: data problems become metrics, not errors.
+        util::log_error("http", std::string("rendering /metrics failed: ") + e.what());
+        r = Response{500, "text/plain; charset=utf-8", "internal error while rendering metrics\n", "", ""};
+    }
+    send(conn, r);
+    return true;
+}
+
+}  // namespace http

@@ -1,0 +1,30 @@
+// Writing whole HTTP responses on a CivetWeb connection, and the small pure helpers the handlers
+// share. Called on CivetWeb's worker threads; nothing here throws except std::bad_alloc.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+struct mg_connection;
+
+namespace http {
+
+struct Response {
+    int status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::string body;
+    std::string content_encoding;  // e.g. "gzip"; empty for none
+    std::string extra_headers;     // complete "Name: value\r\n" lines
+};
+
+void send(mg_connection* conn, const Response& response, bool head_only = false);
+
+// True when an Accept-Encoding header value allows gzip (`gzip` or `*`, with q > 0).
+bool accepts_gzip(std::string_view accept_encoding) noexcept;
+
+// Escapes text for HTML element content and attribute values.
+std::string html_escape(std::string_view text);
+
+const char* status_text(int status) noexcept;
+
+}  // namespace http

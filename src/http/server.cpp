@@ -1,0 +1,98 @@
+#include "http/server.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include <CivetServer.h>
+
+#include "http/handlers.hpp"
+#include "util/log.hpp"
+
+namespace http {
+namespace {
+
+int parse_port(std::string_view text, const std::string& address)
+{
+    int port = -1;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+    if (ec != std::errc() || ptr != text.data() + text.size() || port < 0 || port > 65535)
+        throw std::invalid_argument("listen address \"" + address + "\": bad port");
+    return port;
+}
+
+// CivetWeb reports start-up problems through this callback only; keep the last one for the exception.
+thread_local std::string last_civetweb_error;
+
+int log_message(const mg_connection*, const char* message)
+{
+    last_civetweb_error = message ? message : "";
+    util::log_debug("http", last_civetweb_error);
+    return 1;
+}
+
+}  // namespace
+
+std::string civetweb_listening_port(const std::string& address, bool have_ipv6)
+{
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("listen address \"" + address + "\": no port");
+    const std::string host = address.substr(0, colon);
+    const int port = parse_port(std::string_view(address).substr(colon + 1), address);
+    if (host.empty()) return (have_ipv6 ? "+" : "") + std::to_string(port);
+    if (host.front() == '[') {
+        if (!have_ipv6) throw std::invalid_argument("listen address \"" + address + "\": no IPv6 support");
+        return host + ":" + std::to_string(port);
+    }
+    return host + ":" + std::to_string(port);
+}
+
+Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& metrics, StatusSource status)
+{
+    const bool have_ipv6 = mg_check_feature(8) != 0;
+    std::string ports;
+    for (const auto& a : options.listen_addresses) {
+        if (!ports.empty()) ports += ',';
+        ports += civetweb_listening_port(a, have_ipv6);
+    }
+    const std::vector<std::string> civet_options{
+        "listening_ports", ports,
+        "num_threads", std::to_string(options.threads),
+        "request_timeout_ms", std::to_string(options.request_timeout.count()),
+        "enable_keep_alive", "yes",
+        "keep_alive_timeout_ms", "30000",
+        "enable_directory_listing", "no",
+    };
+    CivetCallbacks callbacks;
+    callbacks.log_message = log_message;
+    try {
+        server_ = std::make_unique<CivetServer>(civet_options, &callbacks);
+    } catch (const CivetException&) {
+        throw std::runtime_error("cannot listen on " + ports + ": " +
+                                 (last_civetweb_error.empty() ? "CivetWeb failed to start" : last_civetweb_error));
+    }
+    status_ = std::move(status);
+    handlers_.push_back(std::make_unique<MetricsHandler>(metrics));
+    server_->addHandler(options.metrics_path, handlers_.back().get());
+    handlers_.push_back(std::make_unique<HealthHandler>(status_, false));
+    server_->addHandler("/healthz", handlers_.back().get());
+    handlers_.push_back(std::make_unique<HealthHandler>(status_, true));
+    server_->addHandler("/readyz", handlers_.back().get());
+    handlers_.push_back(std::make_unique<LandingHandler>(status_, options.metrics_path));
+    server_->addHandler("/", handlers_.back().get());
+}
+
+Server::~Server()
+{
+    // Stop the workers before the handlers they call go away.
+    if (server_) server_->close();
+}
+
+std::vector<int> Server::ports() const
+{
+    std::vector<int> out;
+    if (!server_) return out;
+    for (const auto& p : server_->getListeningPortsFull()) out.push_back(p.port);
+    return out;
+}
+
+}  // namespace http

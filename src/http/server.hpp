@@ -1,0 +1,61 @@
+// The HTTP server (CivetWeb): /metrics, the landing page, /healthz and /readyz.
+// prometheus-cpp's Exposer serves one path only, so the exporter runs its own server.
+//
+// Ownership: Server owns the CivetWeb context and its handlers; it borrows the collectable and whatever
+// the StatusSource callbacks capture, which must outlive it. Thread-safety: handlers run on CivetWeb's
+// worker threads (ServerOptions::threads of them); the borrowed objects must be thread-safe.
+// Throws: the constructor throws std::runtime_error naming the address when it cannot listen.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "collect/domain_sample.hpp"
+
+class CivetServer;
+class CivetHandler;
+
+namespace prom {
+class SnapshotCollectable;
+}
+
+namespace http {
+
+struct ServerOptions {
+    std::vector<std::string> listen_addresses{":9177"};  // ":port", "host:port", "[v6]:port"; port 0 = any
+    std::string metrics_path = "/metrics";
+    unsigned threads = 16;
+    std::chrono::milliseconds request_timeout{10000};  // also bounds slow clients
+};
+
+// What the pages say about the rest of the daemon. Callbacks are called on HTTP threads.
+struct StatusSource {
+    std::string libvirt_uri;
+    std::function<bool()> libvirt_connected;
+    std::function<std::shared_ptr<const collect::Snapshot>()> latest_snapshot;
+};
+
+class Server {
+public:
+    Server(const ServerOptions& options, const prom::SnapshotCollectable& metrics, StatusSource status);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // The ports actually bound, in listen_addresses order (useful with port 0).
+    std::vector<int> ports() const;
+
+private:
+    StatusSource status_;
+    std::vector<std::unique_ptr<CivetHandler>> handlers_;
+    std::unique_ptr<CivetServer> server_;
+};
+
+// ":9177" → "+9177" (IPv4 and IPv6 where CivetWeb has IPv6), "127.0.0.1:9177" unchanged, ... Exposed for
+// tests. Throws std::invalid_argument for a form CivetWeb would not understand.
+std::string civetweb_listening_port(const std::string& listen_address, bool have_ipv6);
+
+}  // namespace http
