@@ -1,1 +1,40 @@
-int main() { return 0; }
+// Composition root: flags → configuration → one of the run modes. Configuration errors exit with 2.
+#include <cstdio>
+#include <iostream>
+
+#include "app/daemon.hpp"
+#include "build_info.hpp"
+#include "config/config.hpp"
+#include "util/log.hpp"
+
+int main(int argc, char** argv)
+{
+    config::Flags flags;
+    config::Config config;
+    try {
+        flags = config::parse_flags(argc, argv);
+        if (flags.help) {
+            std::cout << config::usage_text();
+            return 0;
+        }
+        if (flags.version) {
+            std::cout << "virt-exporter " << VIRT_EXPORTER_VERSION << "\n";
+            return 0;
+        }
+        config = config::load(flags);
+    } catch (const config::ConfigError& e) {
+        std::cerr << "virt-exporter: " << e.what() << "\n";
+        return 2;
+    }
+    if (flags.check_config) {
+        std::cout << "configuration OK" << (config.source_file.empty() ? "" : ": " + config.source_file) << "\n";
+        return 0;
+    }
+    if (flags.print_config) {
+        std::cout << config::to_yaml(config);
+        return 0;
+    }
+    util::LogLevel level = util::LogLevel::info;
+    if (util::parse_log_level(config.log.level, level)) util::set_log_level(level);
+    return flags.once ? app::run_once(config) : app::run_daemon(config, flags);
+}

@@ -1,0 +1,119 @@
+#include "app/daemon.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <pthread.h>
+
+#include "app/pipeline.hpp"
+#include "collect/snapshot_json.hpp"
+#include "http/server.hpp"
+#include "prom/snapshot_collectable.hpp"
+#include "util/error_chain.hpp"
+#include "util/log.hpp"
+
+namespace app {
+namespace {
+
+void apply_log_level(const config::Config& config)
+{
+    util::LogLevel level = util::LogLevel::info;
+    if (util::parse_log_level(config.log.level, level)) util::set_log_level(level);
+}
+
+// SIGHUP: what can change live changes live; the rest is reported as needing a restart.
+void reload(config::Config& current, const config::Flags& flags, Pipeline& pipeline)
+{
+    config::Config next;
+    try {
+        next = config::load(flags);
+    } catch (const std::exception& e) {
+        util::log_error("config", std::string("reload rejected, keeping the running configuration: ") + e.what());
+        return;
+    }
+    config::Config live_part = current;
+    live_part.log = next.log;
+    live_part.libvirt.device_cache_ttl = next.libvirt.device_cache_ttl;
+    apply_log_level(next);
+    pipeline.cache().set_ttl(next.libvirt.device_cache_ttl);
+    if (config::to_json(live_part) != config::to_json(next))
+        util::log_warn("config", "reloaded; log level and device_cache_ttl applied, other changes take effect "
+                                 "after a restart");
+    else
+        util::log_info("config", "reloaded");
+    current = live_part;
+}
+
+}  // namespace
+
+int run_once(const config::Config& config) noexcept
+{
+    try {
+        Pipeline pipeline(config, util::SystemClock::instance());
+        pipeline.start();
+        if (!pipeline.connection().wait_connected(config.libvirt.timeout))
+            util::log_error("virt", "cannot connect to " + config.libvirt.uri + ": " + pipeline.connection().last_error());
+        const auto result = pipeline.store().get(config.libvirt.timeout + config.libvirt.timeout);
+        pipeline.stop();
+        if (!result.snapshot) {
+            util::log_error("collect", "no collection finished within the libvirt timeout");
+            return 1;
+        }
+        const std::string json = collect::snapshot_to_json(*result.snapshot);
+        std::fwrite(json.data(), 1, json.size(), stdout);
+        std::fflush(stdout);
+        return result.snapshot->libvirt_up ? 0 : 1;
+    } catch (...) {
+        util::log_error("app", util::current_error_chain());
+        return 1;
+    }
+}
+
+int run_daemon(const config::Config& initial, const config::Flags& flags) noexcept
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    // Blocked in every thread created from here on, so only sigwait() below sees them.
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the exporter
+
+    try {
+        config::Config config = initial;
+        const auto& clock = util::SystemClock::instance();
+        Pipeline pipeline(config, clock);
+        pipeline.start();
+        prom::SnapshotCollectable metrics(pipeline.store(), pipeline.cache(), clock, config.web.scrape_timeout);
+        http::ServerOptions web;
+        web.listen_addresses = config.web.listen_addresses;
+        web.metrics_path = config.web.telemetry_path;
+        auto& connection = pipeline.connection();
+        auto& store = pipeline.store();
+        http::Server server(web, metrics,
+                            http::StatusSource{config.libvirt.uri, [&connection] { return connection.connected(); },
+                                               [&store] { return store.latest(); }});
+        std::string ports;
+        for (int p : server.ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
+        util::log_info("app", "virt-exporter listening on port " + ports + ", libvirt " + config.libvirt.uri);
+
+        for (;;) {
+            int sig = 0;
+            if (sigwait(&signals, &sig) != 0) continue;
+            if (sig == SIGHUP) {
+                reload(config, flags, pipeline);
+                continue;
+            }
+            util::log_info("app", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
+            break;
+        }
+        // The server goes first (scope order), so no scrape waits on a store that is stopping.
+    } catch (...) {
+        util::log_error("app", util::current_error_chain());
+        return 1;
+    }
+    util::log_info("app", "stopped");
+    return 0;
+}
+
+}  // namespace app

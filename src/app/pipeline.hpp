@@ -1,0 +1,44 @@
+// The collection side of the daemon, wired once: the libvirt connection, the device cache it
+// invalidates on domain events, the sampler and the single-flight snapshot store. Both sinks (/metrics
+// and the InfluxDB push) read from store(); --once uses it for one collection.
+//
+// Ownership: owns everything it creates; members are destroyed in reverse order of construction
+// (store before sampler before cache before connection), after stop().
+// Thread-safety: start()/stop()/set_ttl() from the main thread; the accessors return thread-safe objects.
+// Throws: the constructor throws config::ConfigError for an unusable stats group or VMID pattern.
+#pragma once
+
+#include <memory>
+
+#include "collect/device_cache.hpp"
+#include "collect/sampler.hpp"
+#include "collect/snapshot_store.hpp"
+#include "config/config.hpp"
+#include "util/clock.hpp"
+#include "virt/connection.hpp"
+
+namespace app {
+
+class Pipeline {
+public:
+    Pipeline(const config::Config& config, const util::Clock& clock);
+    ~Pipeline();
+
+    void start();           // starts connecting (does not wait for libvirt)
+    void stop() noexcept;   // stops collections, then the connection
+
+    virt::Connection& connection() { return *connection_; }
+    collect::DeviceCache& cache() { return *cache_; }
+    collect::SnapshotStore& store() { return *store_; }
+
+private:
+    std::unique_ptr<virt::Connection> connection_;
+    std::unique_ptr<collect::DeviceCache> cache_;
+    std::unique_ptr<collect::Sampler> sampler_;
+    std::unique_ptr<collect::SnapshotStore> store_;
+};
+
+// config.libvirt.stats_groups as a virt::StatsGroup mask; throws config::ConfigError for unknown names.
+unsigned stats_group_mask(const std::vector<std::string>& names);
+
+}  // namespace app

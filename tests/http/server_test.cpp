@@ -1,0 +1,120 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "http/response.hpp"
+#include "http/server.hpp"
+#include "prom/snapshot_collectable.hpp"
+#include "support/http_get.hpp"
+#include "support/sample_snapshot.hpp"
+#include "util/gzip.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Rig {
+    util::ManualClock clock;
+    collect::DeviceCache cache{clock, 300s};
+    std::atomic<int> collections{0};
+    std::atomic<bool> connected{true};
+    collect::SnapshotStore store{[this] {
+                                     ++collections;
+                                     return test_support::sample_snapshot();
+                                 },
+                                 clock, 0ms};
+    prom::SnapshotCollectable metrics{store, cache, clock, 2000ms};
+    http::Server server{http::ServerOptions{{"127.0.0.1:0"}, "/metrics", 4, 5000ms}, metrics,
+                        http::StatusSource{"test:///demo", [this] { return connected.load(); },
+                                           [this] { return store.latest(); }}};
+    std::string url(const std::string& path) const
+    {
+        return "http://127.0.0.1:" + std::to_string(server.ports().at(0)) + path;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("/metrics answers in text format 0.0.4 with the metric families")
+{
+    Rig rig;
+    const auto r = test_support::http_request(rig.url("/metrics"));
+    CHECK(r.error.empty());
+    CHECK(r.status == 200);
+    CHECK(r.headers.find("Content-Type: text/plain; version=0.0.4; charset=utf-8") != std::string::npos);
+    CHECK(r.body.find("# HELP libvirt_up ") != std::string::npos);
+    CHECK(r.body.find("libvirt_domain_info_cpu_time_seconds_total{domain=\"one-42\"") != std::string::npos);
+}
+
+TEST_CASE("/metrics is gzip-compressed when the client accepts gzip")
+{
+    Rig rig;
+    const auto plain = test_support::http_request(rig.url("/metrics"));
+    const auto packed = test_support::http_request(rig.url("/metrics"), {"Accept-Encoding: gzip"});
+    CHECK(packed.status == 200);
+    CHECK(packed.headers.find("Content-Encoding: gzip") != std::string::npos);
+    CHECK(util::gzip_decompress(packed.body) == plain.body);
+    const auto refused = test_support::http_request(rig.url("/metrics"), {"Accept-Encoding: gzip;q=0"});
+    CHECK(refused.headers.find("Content-Encoding") == std::string::npos);
+}
+
+TEST_CASE("health says alive always, and ready only while libvirt is connected")
+{
+    Rig rig;
+    CHECK(test_support::http_request(rig.url("/healthz")).status == 200);
+    CHECK(test_support::http_request(rig.url("/readyz")).status == 200);
+    rig.connected = false;
+    CHECK(test_support::http_request(rig.url("/healthz")).status == 200);
+    CHECK(test_support::http_request(rig.url("/readyz")).status == 503);
+}
+
+TEST_CASE("the landing page shows the version, libvirt status and domain count, escaped")
+{
+    Rig rig;
+    test_support::http_request(rig.url("/metrics"));  // one collection, so there is a count to show
+    const auto r = test_support::http_request(rig.url("/"));
+    CHECK(r.status == 200);
+    CHECK(r.headers.find("text/html") != std::string::npos);
+    CHECK(r.body.find("id=\"libvirt-status\">connected") != std::string::npos);
+    CHECK(r.body.find("<span id=\"domains\">3</span>") != std::string::npos);
+    CHECK(r.body.find("test:///demo") != std::string::npos);
+    CHECK(test_support::http_request(rig.url("/no-such-page")).status == 404);
+}
+
+TEST_CASE("twenty concurrent scrapes share collections instead of each running one")
+{
+    Rig rig;
+    std::vector<std::thread> clients;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 20; ++i)
+        clients.emplace_back([&] {
+            if (test_support::http_request(rig.url("/metrics")).status == 200) ++ok;
+        });
+    for (auto& t : clients) t.join();
+    CHECK(ok == 20);
+    CHECK(rig.collections < 20);
+}
+
+TEST_CASE("Accept-Encoding parsing honours q=0 and wildcards")
+{
+    CHECK(http::accepts_gzip("gzip"));
+    CHECK(http::accepts_gzip("deflate, gzip;q=0.5"));
+    CHECK(http::accepts_gzip("*"));
+    CHECK_FALSE(http::accepts_gzip("gzip;q=0"));
+    CHECK_FALSE(http::accepts_gzip("gzip; q=0.000"));
+    CHECK_FALSE(http::accepts_gzip("identity"));
+    CHECK_FALSE(http::accepts_gzip("xgzip"));
+    CHECK_FALSE(http::accepts_gzip(""));
+}
+
+TEST_CASE("listen addresses translate to CivetWeb's port syntax")
+{
+    CHECK(http::civetweb_listening_port(":9177", true) == "+9177");
+    CHECK(http::civetweb_listening_port(":9177", false) == "9177");
+    CHECK(http::civetweb_listening_port("127.0.0.1:0", true) == "127.0.0.1:0");
+    CHECK(http::civetweb_listening_port("[::1]:9177", true) == "[::1]:9177");
+    CHECK_THROWS(http::civetweb_listening_port("9177", true));
+    CHECK_THROWS(http::civetweb_listening_port(":99999", true));
+    CHECK_THROWS(http::civetweb_listening_port("[::1]:9177", false));
+}

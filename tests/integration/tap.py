@@ -1,0 +1,32 @@
+"""Minimal TAP output for the integration scripts (meson runs them with protocol: 'tap')."""
+import sys
+import traceback
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, ok, name, detail=""):
+        self.n += 1
+        if not ok:
+            self.failed += 1
+        print(f"{'ok' if ok else 'not ok'} {self.n} - {name}")
+        if not ok and detail:
+            for line in str(detail).splitlines():
+                print(f"# {line}")
+        sys.stdout.flush()
+        return ok
+
+    def run(self, name, fn):
+        """Runs fn() as one test; an exception fails it with the traceback as diagnostics."""
+        try:
+            result = fn()
+            return self.check(result is not False, name)
+        except Exception:  # noqa: BLE001 - every failure must become a TAP line
+            return self.check(False, name, traceback.format_exc())
+
+    def done(self):
+        print(f"1..{self.n}")
+        return 1 if self.failed else 0
