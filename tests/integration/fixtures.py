@@ -1,0 +1,115 @@
+"""Process fixtures for the integration tests: free loopback ports, the exporter, Prometheus.
+
+Every process is started here and stopped by its own PID (never by name), also when a test fails.
+"""
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+
+def free_port():
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url, headers=None, timeout=10):
+    """Returns (status, headers dict, body bytes); HTTP errors are answers, not exceptions."""
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def wait_until(predicate, timeout, what, interval=0.2):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except Exception as e:  # noqa: BLE001 - keep polling until the deadline
+            last = e
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
+
+
+class Process:
+    """A child process stopped by PID on exit; its output goes to a log file kept for diagnostics."""
+
+    def __init__(self, args, log_path, env=None):
+        self.args = args
+        self.log_path = log_path
+        self.log = open(log_path, "wb")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def signal(self, sig):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+
+    def stop(self, timeout=15):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+    def output(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+
+class Exporter(Process):
+    def __init__(self, binary, workdir, uri, extra_args=(), env=None):
+        self.port = free_port()
+        args = [binary, "--libvirt.uri", uri, "--web.listen-address", f"127.0.0.1:{self.port}", *extra_args]
+        super().__init__(args, os.path.join(workdir, f"exporter-{self.port}.log"), env=env)
+        self.url = f"http://127.0.0.1:{self.port}"
+        wait_until(lambda: http_get(self.url + "/healthz", timeout=2)[0] == 200, 20, "exporter /healthz")
+
+    def metrics(self, headers=None):
+        status, _, body = http_get(self.url + "/metrics", headers=headers)
+        assert status == 200, f"/metrics answered {status}"
+        return body.decode("utf-8")
+
+
+class Prometheus(Process):
+    def __init__(self, workdir, targets, scrape_interval="1s"):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="prom-", dir=workdir)
+        cfg = os.path.join(self.dir, "prometheus.yml")
+        with open(cfg, "w") as f:
+            f.write("global:\n  scrape_interval: %s\n  scrape_timeout: %s\n" % (scrape_interval, scrape_interval))
+            f.write("scrape_configs:\n  - job_name: virt\n    static_configs:\n      - targets: [%s]\n"
+                    % ", ".join(f"'{t}'" for t in targets))
+        args = [shutil.which("prometheus") or "/usr/bin/prometheus", f"--config.file={cfg}",
+                f"--storage.tsdb.path={self.dir}/data", f"--web.listen-address=127.0.0.1:{self.port}"]
+        super().__init__(args, os.path.join(self.dir, "prometheus.log"))
+        self.url = f"http://127.0.0.1:{self.port}"
+        wait_until(lambda: http_get(self.url + "/-/ready", timeout=2)[0] == 200, 60, "prometheus ready")
+
+    def query(self, promql):
+        status, _, body = http_get(self.url + "/api/v1/query?" + urllib.parse.urlencode({"query": promql}))
+        data = json.loads(body)
+        assert status == 200 and data["status"] == "success", f"query {promql!r}: {status} {body[:300]!r}"
+        return data["data"]["result"]
