@@ -1,0 +1,229 @@
+// virt::Connection lifetime: event loop, connect/reconnect thread with backoff, loss detection.
+// The DomainSource calls are in libvirt_domain_source.cpp.
+#include "virt/connection.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+
+#include "virt/connection_impl.hpp"
+#include "virt/libvirt_error.hpp"
+
+namespace virt {
+
+std::string_view domain_event_kind_name(DomainEventKind kind) noexcept
+{
+    switch (kind) {
+    case DomainEventKind::lifecycle: return "lifecycle";
+    case DomainEventKind::device_added: return "device_added";
+    case DomainEventKind::device_removed: return "device_removed";
+    case DomainEventKind::metadata_changed: return "metadata_changed";
+    }
+    return "unknown";
+}
+
+std::chrono::milliseconds reconnect_delay(unsigned failures, std::chrono::milliseconds min,
+                                          std::chrono::milliseconds max, double unit_random) noexcept
+{
+    const double lo = static_cast<double>(std::max<std::int64_t>(min.count(), 1));
+    const double hi = std::max(lo, static_cast<double>(max.count()));
+    double base = lo;
+    for (unsigned i = 1; i < failures && base < hi; ++i) base *= 2;
+    base = std::min(base, hi);
+    // Up to 20% less, so exporters that lost the same daemon do not all come back in lockstep.
+    const double jitter = std::clamp(unit_random, 0.0, 1.0) * 0.2;
+    return std::chrono::milliseconds(std::llround(base * (1.0 - jitter)));
+}
+
+// ---- Impl ----
+
+std::shared_ptr<detail::LiveConnection> Connection::Impl::current_or_throw() const
+{
+    std::lock_guard lock(mu);
+    if (!live || reconnect_requested)
+        throw Error(ErrorKind::disconnected, "not connected to libvirt at " + options.uri +
+                                                 (last_error.empty() ? "" : " (" + last_error + ")"));
+    return live;
+}
+
+void Connection::Impl::connection_lost(std::uint64_t lost_generation, const std::string& why)
+{
+    {
+        std::lock_guard lock(mu);
+        if (!live || live->generation() != lost_generation || reconnect_requested) return;
+        reconnect_requested = true;
+        connected = false;
+        last_error = why;
+    }
+    cv.notify_all();
+    util::log_warn("virt", "lost the libvirt connection to " + options.uri + ": " + why + "; reconnecting");
+}
+
+void Connection::Impl::request_reconnect()
+{
+    {
+        std::lock_guard lock(mu);
+        if (!live || reconnect_requested) return;
+        reconnect_requested = true;
+        connected = false;
+    }
+    cv.notify_all();
+    util::log_info("virt", "reconnecting to " + options.uri + " on request");
+}
+
+void Connection::Impl::start()
+{
+    std::lock_guard lock(mu);
+    if (stopping) throw std::logic_error("virt::Connection::start() after stop()");
+    if (started) return;
+    detail::init_libvirt();
+    loop = std::make_unique<detail::EventLoopLease>();  // before connecting: keepalive needs it
+    relay->attach(event_handler, [this](std::uint64_t gen, const std::string& reason) {
+        connection_lost(gen, "connection closed (" + reason + ")");
+    });
+    reconnect_thread = std::thread(&Impl::reconnect_loop, this);
+    started = true;
+}
+
+void Connection::Impl::stop() noexcept
+{
+    {
+        std::lock_guard lock(mu);
+        const bool was_running = started && !stopping;
+        stopping = true;
+        if (!was_running) return;
+    }
+    cv.notify_all();
+    if (reconnect_thread.joinable()) reconnect_thread.join();
+    relay->detach();  // from here on no libvirt callback reaches this object
+    std::shared_ptr<detail::LiveConnection> old;
+    {
+        std::lock_guard lock(mu);
+        old = std::move(live);
+        connected = false;
+    }
+    old.reset();   // deregisters callbacks and closes, unless a call in flight still holds it
+    loop.reset();  // ends the event-loop thread if no other Connection uses it
+}
+
+void Connection::Impl::reconnect_loop() noexcept
+{
+    std::mt19937_64 rng{std::random_device{}()};
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    unsigned failures = 0;
+    std::unique_lock lock(mu);
+    while (!stopping) {
+        if (live && !reconnect_requested) {
+            cv.wait(lock, [&] { return stopping || reconnect_requested; });
+            continue;
+        }
+        // Drop the dead connection here, on our own thread and outside the lock.
+        auto old = std::move(live);
+        reconnect_requested = false;
+        lock.unlock();
+        old.reset();
+        const bool ok = try_connect();
+        lock.lock();
+        if (ok) {
+            failures = 0;
+            continue;
+        }
+        wait_backoff(lock, reconnect_delay(++failures, options.reconnect_backoff_min,
+                                           options.reconnect_backoff_max, unit(rng)));
+    }
+}
+
+bool Connection::Impl::try_connect() noexcept
+{
+    ++connect_attempts;
+    const std::uint64_t next = generation.load() + 1;
+    try {
+        detail::OpenParams params{options.uri, options.read_only,
+                                  static_cast<int>(options.keepalive_interval.count()), options.keepalive_count};
+        auto fresh = std::make_shared<detail::LiveConnection>(params, next, relay);
+        {
+            std::lock_guard lock(mu);
+            live = std::move(fresh);
+            generation = next;
+            connected = true;
+            last_error.clear();
+        }
+        cv.notify_all();
+        log_once.clear("connect");
+        util::log_info("virt", "connected to libvirt at " + options.uri + " (connection " + std::to_string(next) + ")");
+        notify_connected(next);
+        return true;
+    } catch (const std::exception& e) {
+        {
+            std::lock_guard lock(mu);
+            last_error = e.what();
+        }
+        // One line per distinct failure, not one per attempt while the daemon stays down.
+        log_once.log(util::LogLevel::warn, "virt", "connect",
+                     std::string("cannot connect to libvirt: ") + e.what() + "; retrying with backoff");
+        return false;
+    }
+}
+
+void Connection::Impl::notify_connected(std::uint64_t gen) noexcept
+{
+    if (!connected_handler) return;
+    try {
+        connected_handler(gen);
+    } catch (const std::exception& e) {
+        util::log_warn("virt", std::string("connected handler failed: ") + e.what());
+    } catch (...) {
+        util::log_warn("virt", "connected handler failed");
+    }
+}
+
+void Connection::Impl::wait_backoff(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds delay)
+{
+    // Poll the (possibly manual) clock in short slices; a condition variable only knows real time.
+    const auto deadline = clock.now() + delay;
+    while (!stopping) {
+        const auto now = clock.now();
+        if (now >= deadline) return;
+        const auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(200));
+        cv.wait_for(lock, slice);
+    }
+}
+
+// ---- Connection ----
+
+Connection::Connection(ConnectionOptions options, const util::Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), clock))
+{
+}
+
+Connection::~Connection()
+{
+    stop();
+}
+
+void Connection::set_event_handler(EventHandler handler) { impl_->event_handler = std::move(handler); }
+void Connection::set_connected_handler(ConnectedHandler handler) { impl_->connected_handler = std::move(handler); }
+void Connection::start() { impl_->start(); }
+void Connection::stop() noexcept { impl_->stop(); }
+void Connection::reconnect() noexcept { impl_->request_reconnect(); }
+
+bool Connection::wait_connected(std::chrono::milliseconds timeout) const
+{
+    std::unique_lock lock(impl_->mu);
+    impl_->cv.wait_for(lock, timeout, [&] { return impl_->connected.load() || impl_->stopping; });
+    return impl_->connected.load();
+}
+
+std::string Connection::last_error() const
+{
+    std::lock_guard lock(impl_->mu);
+    return impl_->last_error;
+}
+
+std::uint64_t Connection::connect_attempts() const noexcept { return impl_->connect_attempts.load(); }
+const std::string& Connection::uri() const noexcept { return impl_->options.uri; }
+std::uint64_t Connection::generation() const noexcept { return impl_->generation.load(); }
+bool Connection::connected() const noexcept { return impl_->connected.load(); }
+
+}  // namespace virt

@@ -59,7 +59,10 @@ TEST_CASE("reconnect attempts back off on the injected clock")
     std::this_thread::sleep_for(300ms);
     CHECK(conn.connect_attempts() == 1);  // real time passes, the clock does not
     clock.advance(1000ms);
-    CHECK(eventually([&] { return conn.connect_attempts() == 2; }));
+    REQUIRE(eventually([&] { return conn.connect_attempts() == 2; }));
+    // Let the attempt fail and the next wait begin before moving the clock again.
+    std::this_thread::sleep_for(300ms);
+    CHECK(conn.connect_attempts() == 2);
     clock.advance(1000ms);
     CHECK(eventually([&] { return conn.connect_attempts() == 3; }));
     conn.stop();

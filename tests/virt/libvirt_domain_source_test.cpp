@@ -6,7 +6,11 @@
 // virConnectSetKeepAlive are unsupported; NIC targets named vnet* are renamed testnet0, testnet1, ...
 #include "virt_test_support.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace virt_test;
 using virt::ErrorKind;
@@ -219,4 +223,22 @@ TEST_CASE("concurrent calls from several threads on one connection all succeed")
     }
     for (auto& t : threads) t.join();
     CHECK(failures == 0);
+}
+
+TEST_CASE("a node written by generate_node.py loads with every domain, NIC and disk")
+{
+    const std::string path = "/tmp/virt-exporter-generated-node-" + std::to_string(::getpid()) + ".xml";
+    const std::string cmd = "python3 " + source_dir() + "/tests/fixtures/nodes/generate_node.py 40 --shutoff-every 10 -o " + path;
+    if (std::system(cmd.c_str()) != 0) {
+        MESSAGE("python3 unavailable; skipped");
+        return;
+    }
+    auto conn = connect("test://" + path);
+    const auto records = conn->all_domain_stats(virt::default_stats_groups);
+    std::remove(path.c_str());
+    REQUIRE(records.size() == 40);
+    CHECK(std::count_if(records.begin(), records.end(), [](const auto& r) { return r.domain.id < 0; }) == 4);
+    const auto vm = record_named(records, "vm-0007").domain;
+    for (const char* nic : {"tap00007-0", "tap00007-1"}) CHECK(has(conn->interface_stats(vm, nic), "rx.bytes"));
+    for (const char* disk : {"vda", "vdb", "sda"}) CHECK(has(conn->block_stats(vm, disk), "capacity"));
 }

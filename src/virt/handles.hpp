@@ -1,0 +1,67 @@
+// RAII owners for every libvirt object this library touches: nothing in src/virt frees a libvirt
+// handle by hand. Private to src/virt (it includes libvirt); the rest of the program never sees it.
+//
+// Thread-safety: the owners are plain values; the libvirt objects they own are thread-safe per
+// libvirt's rules (one virConnectPtr/virDomainPtr may be used from several threads at once).
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+namespace virt::detail {
+
+struct ConnectCloser {
+    void operator()(virConnectPtr conn) const noexcept { virConnectClose(conn); }
+};
+using ConnectPtr = std::unique_ptr<virConnect, ConnectCloser>;
+
+struct DomainFreer {
+    void operator()(virDomainPtr dom) const noexcept { virDomainFree(dom); }
+};
+using DomainPtr = std::unique_ptr<virDomain, DomainFreer>;
+
+// A second owner of a domain handle someone else owns (e.g. one inside a stats record list).
+inline DomainPtr ref_domain(virDomainPtr dom) noexcept
+{
+    if (!dom || virDomainRef(dom) < 0) return nullptr;
+    return DomainPtr(dom);
+}
+
+// The NULL-terminated array virConnectGetAllDomainStats hands back; frees the records and their
+// domain references.
+struct StatsRecordListFreer {
+    void operator()(virDomainStatsRecordPtr* records) const noexcept { virDomainStatsRecordListFree(records); }
+};
+using StatsRecordList = std::unique_ptr<virDomainStatsRecordPtr[], StatsRecordListFreer>;
+
+// Strings libvirt allocates (virDomainGetXMLDesc) are released with free().
+struct CFreer {
+    void operator()(void* p) const noexcept { std::free(p); }
+};
+using CString = std::unique_ptr<char, CFreer>;
+
+// A typed-parameter array that we allocate and a libvirt call fills (virDomainGetCPUStats,
+// virDomainBlockStatsFlags): the array is ours, but string values inside it are libvirt's and are
+// released by virTypedParamsClear.
+class TypedParamBuffer {
+public:
+    explicit TypedParamBuffer(int count) : params_(count > 0 ? static_cast<std::size_t>(count) : 0) {}
+    TypedParamBuffer(const TypedParamBuffer&) = delete;
+    TypedParamBuffer& operator=(const TypedParamBuffer&) = delete;
+    ~TypedParamBuffer() { virTypedParamsClear(params_.data(), filled_); }
+
+    virTypedParameterPtr data() noexcept { return params_.data(); }
+    int capacity() const noexcept { return static_cast<int>(params_.size()); }
+    // How many entries the call filled (set from its return value or in/out count).
+    void set_filled(int n) noexcept { filled_ = n < 0 ? 0 : (n > capacity() ? capacity() : n); }
+    int filled() const noexcept { return filled_; }
+
+private:
+    std::vector<virTypedParameter> params_;
+    int filled_ = 0;
+};
+
+}  // namespace virt::detail

@@ -1,0 +1,218 @@
+#include "virt/live_connection.hpp"
+
+#include <array>
+#include <utility>
+
+#include "util/log.hpp"
+#include "virt/libvirt_error.hpp"
+
+namespace virt::detail {
+
+// A callback's opaque pointer. For domain events libvirt deletes it through free_box when the callback
+// is deregistered, so the relay outlives every callback that can still run.
+struct CallbackBox {
+    std::shared_ptr<CallbackRelay> relay;
+    std::uint64_t generation;
+};
+
+namespace {
+
+void free_box(void* opaque) noexcept
+{
+    delete static_cast<CallbackBox*>(opaque);
+}
+
+std::string uuid_of(virDomainPtr dom)
+{
+    std::array<char, VIR_UUID_STRING_BUFLEN> buf{};
+    if (!dom || virDomainGetUUIDString(dom, buf.data()) < 0) return {};
+    return buf.data();
+}
+
+// libvirt calls these on the event-loop thread; nothing may escape into C.
+void forward(virDomainPtr dom, void* opaque, DomainEventKind kind) noexcept
+{
+    try {
+        const auto uuid = uuid_of(dom);
+        if (!uuid.empty()) static_cast<CallbackBox*>(opaque)->relay->domain_event(uuid, kind);
+    } catch (const std::exception& e) {
+        util::log_warn("virt", std::string("domain event handler failed: ") + e.what());
+    } catch (...) {
+        util::log_warn("virt", "domain event handler failed");
+    }
+}
+
+int on_lifecycle(virConnectPtr, virDomainPtr dom, int, int, void* opaque) noexcept
+{
+    forward(dom, opaque, DomainEventKind::lifecycle);
+    return 0;
+}
+void on_device_added(virConnectPtr, virDomainPtr dom, const char*, void* opaque) noexcept
+{
+    forward(dom, opaque, DomainEventKind::device_added);
+}
+void on_device_removed(virConnectPtr, virDomainPtr dom, const char*, void* opaque) noexcept
+{
+    forward(dom, opaque, DomainEventKind::device_removed);
+}
+void on_metadata_change(virConnectPtr, virDomainPtr dom, int, const char*, void* opaque) noexcept
+{
+    forward(dom, opaque, DomainEventKind::metadata_changed);
+}
+
+const char* close_reason(int reason) noexcept
+{
+    switch (reason) {
+    case VIR_CONNECT_CLOSE_REASON_ERROR: return "I/O error";
+    case VIR_CONNECT_CLOSE_REASON_EOF: return "end of file from the daemon";
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE: return "keepalive timeout";
+    case VIR_CONNECT_CLOSE_REASON_CLIENT: return "closed by the client";
+    default: return "unknown reason";
+    }
+}
+
+void on_close(virConnectPtr, int reason, void* opaque) noexcept
+{
+    try {
+        const auto* box = static_cast<CallbackBox*>(opaque);
+        box->relay->connection_closed(box->generation, close_reason(reason));
+    } catch (...) {
+        util::log_warn("virt", "connection close handler failed");
+    }
+}
+
+// Event callbacks have per-event signatures; libvirt takes them as the generic type. Going through
+// void(*)() is the sanctioned way to convert one function pointer type into another.
+template <typename Fn>
+virConnectDomainEventGenericCallback generic(Fn fn) noexcept
+{
+    return reinterpret_cast<virConnectDomainEventGenericCallback>(reinterpret_cast<void (*)()>(fn));
+}
+
+struct EventSpec {
+    int id;
+    const char* name;
+    virConnectDomainEventGenericCallback callback;
+};
+
+}  // namespace
+
+void CallbackRelay::attach(Connection::EventHandler on_event, CloseHandler on_close)
+{
+    std::lock_guard lock(mu_);
+    on_event_ = std::move(on_event);
+    on_close_ = std::move(on_close);
+}
+
+void CallbackRelay::detach()
+{
+    std::lock_guard lock(mu_);
+    on_event_ = nullptr;
+    on_close_ = nullptr;
+}
+
+void CallbackRelay::domain_event(const std::string& uuid, DomainEventKind kind)
+{
+    std::lock_guard lock(mu_);
+    if (on_event_) on_event_(uuid, kind);
+}
+
+void CallbackRelay::connection_closed(std::uint64_t generation, const std::string& reason)
+{
+    std::lock_guard lock(mu_);
+    if (on_close_) on_close_(generation, reason);
+}
+
+LiveConnection::LiveConnection(const OpenParams& params, std::uint64_t generation,
+                               std::shared_ptr<CallbackRelay> relay)
+    : generation_(generation), relay_(std::move(relay))
+{
+    init_libvirt();
+    conn_.reset(params.read_only
+                    ? virConnectOpenReadOnly(params.uri.c_str())
+                    : virConnectOpenAuth(params.uri.c_str(), virConnectAuthPtrDefault, 0));
+    if (!conn_) throw_last_error(params.read_only ? "virConnectOpenReadOnly" : "virConnectOpenAuth", params.uri);
+
+    if (virConnectSetKeepAlive(conn_.get(), params.keepalive_interval, params.keepalive_count) < 0) {
+        // Only the remote driver has keepalive; test:/// and local drivers say unsupported.
+        const auto e = last_error("virConnectSetKeepAlive", params.uri);
+        if (e.kind() != ErrorKind::unsupported) util::log_warn("virt", e.what());
+    }
+    register_callbacks();
+}
+
+LiveConnection::~LiveConnection()
+{
+    deregister_callbacks();
+    {
+        std::lock_guard lock(domains_mu_);
+        domains_.clear();  // the handles hold references on the connection
+    }
+    conn_.reset();
+}
+
+void LiveConnection::register_callbacks()
+{
+    auto box = std::make_unique<CallbackBox>(CallbackBox{relay_, generation_});
+    if (virConnectRegisterCloseCallback(conn_.get(), on_close, box.get(), nullptr) == 0) {
+        close_box_ = std::move(box);
+    } else {
+        const auto e = last_error("virConnectRegisterCloseCallback");
+        if (e.kind() != ErrorKind::unsupported) util::log_warn("virt", e.what());
+    }
+
+    const std::array<EventSpec, 4> events{{
+        {VIR_DOMAIN_EVENT_ID_LIFECYCLE, "lifecycle", generic(on_lifecycle)},
+        {VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, "device-added", generic(on_device_added)},
+        {VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, "device-removed", generic(on_device_removed)},
+        {VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, "metadata-change", generic(on_metadata_change)},
+    }};
+    for (const auto& spec : events) {
+        auto event_box = std::make_unique<CallbackBox>(CallbackBox{relay_, generation_});
+        const int id = virConnectDomainEventRegisterAny(conn_.get(), nullptr, spec.id, spec.callback,
+                                                        event_box.get(), free_box);
+        if (id >= 0) {
+            event_box.release();
+            event_callback_ids_.push_back(id);
+            continue;
+        }
+        // Without events the device cache still refreshes by its TTL: worth a line, not a failure.
+        const auto e = last_error("virConnectDomainEventRegisterAny", spec.name);
+        util::log(e.kind() == ErrorKind::unsupported ? util::LogLevel::info : util::LogLevel::warn, "virt", e.what());
+    }
+}
+
+void LiveConnection::deregister_callbacks() noexcept
+{
+    // Errors are expected here when the daemon is gone; the callbacks die with the connection then.
+    for (int id : event_callback_ids_) virConnectDomainEventDeregisterAny(conn_.get(), id);
+    event_callback_ids_.clear();
+    // Fails harmlessly when the callback already ran (libvirt drops it after calling it).
+    if (close_box_) virConnectUnregisterCloseCallback(conn_.get(), on_close);
+    close_box_.reset();
+}
+
+void LiveConnection::remember_domains(std::unordered_map<std::string, DomainPtr> domains)
+{
+    std::unique_lock lock(domains_mu_);
+    domains_.swap(domains);
+    lock.unlock();
+    // The replaced handles are freed here, outside the lock.
+}
+
+DomainPtr LiveConnection::domain(const DomainRef& ref)
+{
+    {
+        std::lock_guard lock(domains_mu_);
+        if (auto it = domains_.find(ref.uuid); it != domains_.end())
+            if (auto handle = ref_domain(it->second.get())) return handle;
+    }
+    DomainPtr found(virDomainLookupByUUIDString(conn_.get(), ref.uuid.c_str()));
+    if (!found) throw_last_error("virDomainLookupByUUIDString", ref.name.empty() ? ref.uuid : ref.name);
+    auto own = ref_domain(found.get());
+    std::lock_guard lock(domains_mu_);
+    if (own) domains_.try_emplace(ref.uuid, std::move(own));
+    return found;
+}
+
+}  // namespace virt::detail

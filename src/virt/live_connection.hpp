@@ -1,0 +1,94 @@
+// One open libvirt connection and everything registered on it (keepalive, close callback, domain
+// event callbacks), plus what we learned about its driver and the domain handles of the last listing.
+// Private to src/virt. Connection holds the current one in a shared_ptr: a call in flight keeps its
+// LiveConnection (and so its virConnectPtr) alive while a reconnect swaps in a new one; the last owner
+// deregisters the callbacks and closes the connection.
+//
+// Thread-safety: all members may be used from several threads at once.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "virt/connection.hpp"
+#include "virt/handles.hpp"
+
+namespace virt::detail {
+
+// Where libvirt's callbacks are forwarded. libvirt may run a callback on the event-loop thread while
+// another thread deregisters it, so callbacks reach the Connection only through this relay, and
+// detach() (which waits for a callback in progress) guarantees none reaches it afterwards.
+class CallbackRelay {
+public:
+    using CloseHandler = std::function<void(std::uint64_t generation, const std::string& reason)>;
+    void attach(Connection::EventHandler on_event, CloseHandler on_close);
+    void detach();
+    void domain_event(const std::string& uuid, DomainEventKind kind);
+    void connection_closed(std::uint64_t generation, const std::string& reason);
+
+private:
+    std::mutex mu_;  // held while a handler runs
+    Connection::EventHandler on_event_;
+    CloseHandler on_close_;
+};
+
+// Per-connection memory of what the driver refused, so a refused call costs one attempt per
+// connection and not one per scrape. A new connection (maybe to an upgraded daemon) starts afresh.
+struct DriverQuirks {
+    std::atomic<bool> nowait_refused{false};
+    std::atomic<bool> block_stats_flags_unsupported{false};
+    std::atomic<bool> block_info_unsupported{false};
+    std::atomic<bool> vcpus_maximum_unsupported{false};
+};
+
+struct CallbackBox;  // what libvirt holds as a callback's opaque pointer (live_connection.cpp)
+
+struct OpenParams {
+    std::string uri;
+    bool read_only = true;
+    int keepalive_interval = 5;
+    unsigned keepalive_count = 5;
+};
+
+class LiveConnection {
+public:
+    // Opens and registers the callbacks; throws virt::Error when the connection cannot be opened.
+    // Failing to set keepalive or to register a callback is logged and tolerated.
+    LiveConnection(const OpenParams& params, std::uint64_t generation, std::shared_ptr<CallbackRelay> relay);
+    ~LiveConnection();
+    LiveConnection(const LiveConnection&) = delete;
+    LiveConnection& operator=(const LiveConnection&) = delete;
+
+    virConnectPtr get() const noexcept { return conn_.get(); }
+    std::uint64_t generation() const noexcept { return generation_; }
+    DriverQuirks& quirks() noexcept { return quirks_; }
+
+    // Replaces the uuid → domain handle map with the domains of a fresh listing.
+    void remember_domains(std::unordered_map<std::string, DomainPtr> domains);
+    // A handle of its own for `domain`: from the last listing, else looked up by UUID (and kept).
+    // Throws virt::Error (no_domain when it is gone).
+    DomainPtr domain(const DomainRef& domain);
+
+private:
+    void register_callbacks();
+    void deregister_callbacks() noexcept;
+
+    ConnectPtr conn_;
+    std::uint64_t generation_;
+    std::shared_ptr<CallbackRelay> relay_;
+    std::vector<int> event_callback_ids_;
+    // Ours, not libvirt's: drivers without close callbacks accept the registration as a no-op and
+    // would never call a free function. Freed after unregistering, which waits for a running callback.
+    std::unique_ptr<CallbackBox> close_box_;
+    DriverQuirks quirks_;
+    std::mutex domains_mu_;
+    std::unordered_map<std::string, DomainPtr> domains_;
+};
+
+}  // namespace virt::detail
