@@ -35,7 +35,7 @@ void reload(config::Config& current, const config::Flags& flags, Pipeline& pipel
     live_part.libvirt.device_cache_ttl = next.libvirt.device_cache_ttl;
     apply_log_level(next);
     pipeline.cache().set_ttl(next.libvirt.device_cache_ttl);
-    if (config::to_json(live_part) != config::to_json(next))
+    if (!live_part.same_settings(next))
         util::log_warn("config", "reloaded; log level and device_cache_ttl applied, other changes take effect "
                                  "after a restart");
     else

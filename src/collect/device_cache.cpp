@@ -1,0 +1,111 @@
+#include "collect/device_cache.hpp"
+
+#include <unordered_set>
+
+#include "collect/domain_xml.hpp"
+#include "util/log.hpp"
+
+namespace collect {
+
+DeviceCache::DeviceCache(const util::Clock& clock, std::chrono::seconds ttl) : clock_(clock), ttl_(ttl) {}
+
+std::shared_ptr<const DomainDevices> DeviceCache::get(const std::string& uuid, const Fetch& fetch,
+                                                      std::optional<std::size_t> nic_count,
+                                                      std::optional<std::size_t> disk_count)
+{
+    std::shared_ptr<const DomainDevices> previous;
+    bool mismatch_refetch = false;
+    {
+        std::lock_guard lock(mu_);
+        const auto it = entries_.find(uuid);
+        if (it != entries_.end()) {
+            Entry& e = it->second;
+            previous = e.devices;
+            const bool expired = clock_.now() - e.fetched_at >= ttl_;
+            const bool mismatch = e.devices && !e.mismatch_refetched &&
+                                  ((nic_count && *nic_count != e.devices->nics.size()) ||
+                                   (disk_count && *disk_count != e.devices->disks.size()));
+            if (!expired && !e.stale && !mismatch) {
+                ++stats_.hits;
+                return e.devices;
+            }
+            mismatch_refetch = mismatch && !expired && !e.stale;
+        }
+        ++stats_.misses;
+    }
+
+    // Fetch without the lock: a slow virDomainGetXMLDesc for one domain must not block the others.
+    std::shared_ptr<const DomainDevices> fresh;
+    std::string error;
+    try {
+        auto parsed = parse_domain_xml(fetch(uuid));
+        if (auto* devices = std::get_if<DomainDevices>(&parsed)) fresh = std::make_shared<const DomainDevices>(std::move(*devices));
+        else error = std::get<XmlError>(parsed).message;
+    } catch (const std::exception& e) {
+        error = e.what();
+    } catch (...) {
+        error = "unknown error";
+    }
+
+    std::lock_guard lock(mu_);
+    if (!fresh) {
+        ++stats_.errors;
+        util::log_debug("collect", "device cache: cannot refresh " + uuid + ": " + error);
+        // Keep serving what we had: a transient libvirt hiccup should not drop device labels. The
+        // entry stays stale, so the next lookup tries again.
+        return previous;
+    }
+    Entry& e = entries_[uuid];
+    e.devices = fresh;
+    e.fetched_at = clock_.now();
+    e.stale = false;
+    // Remember that this entry already answered a count mismatch: a driver whose counts never agree
+    // with its XML must not cause a fetch per lookup.
+    e.mismatch_refetched = mismatch_refetch;
+    return fresh;
+}
+
+void DeviceCache::invalidate(const std::string& uuid)
+{
+    std::lock_guard lock(mu_);
+    if (const auto it = entries_.find(uuid); it != entries_.end()) it->second.stale = true;
+}
+
+void DeviceCache::clear()
+{
+    std::lock_guard lock(mu_);
+    entries_.clear();
+}
+
+void DeviceCache::retain_only(const std::vector<std::string>& live_uuids)
+{
+    const std::unordered_set<std::string> live(live_uuids.begin(), live_uuids.end());
+    std::lock_guard lock(mu_);
+    std::erase_if(entries_, [&](const auto& kv) { return !live.contains(kv.first); });
+}
+
+void DeviceCache::set_ttl(std::chrono::seconds ttl)
+{
+    std::lock_guard lock(mu_);
+    ttl_ = ttl;
+}
+
+DeviceCacheStats DeviceCache::stats() const
+{
+    std::lock_guard lock(mu_);
+    DeviceCacheStats s = stats_;
+    s.size = entries_.size();
+    return s;
+}
+
+std::vector<std::shared_ptr<const DomainDevices>> DeviceCache::entries() const
+{
+    std::lock_guard lock(mu_);
+    std::vector<std::shared_ptr<const DomainDevices>> out;
+    out.reserve(entries_.size());
+    for (const auto& [uuid, e] : entries_)
+        if (e.devices) out.push_back(e.devices);
+    return out;
+}
+
+}  // namespace collect

@@ -4,7 +4,7 @@
 // Ownership: entries are shared_ptr<const DomainDevices>; a caller may keep one after it was evicted.
 // Thread-safety: all methods are safe to call concurrently. The fetch callback runs without the cache
 // lock held, so a slow virDomainGetXMLDesc for one domain does not block lookups of others.
-// Throws: nothing; a failed fetch or parse returns null and is counted.
+// Throws: only std::bad_alloc; a failed fetch or parse is counted and answered with the old entry.
 #pragma once
 
 #include <chrono>
@@ -40,7 +40,8 @@ public:
     // when the stats counted a different number of NICs/disks than the cached XML holds (a hot-plug the
     // cache has not heard of). A mismatch triggers at most one refetch per entry lifetime, so a driver
     // whose counts never agree with its XML does not cause a fetch per lookup.
-    // Returns null if the XML could not be fetched or parsed.
+    // If the XML cannot be fetched or parsed, returns the previous entry (even an expired one) so a
+    // transient libvirt hiccup does not drop device labels; null when there was none.
     std::shared_ptr<const DomainDevices> get(const std::string& uuid, const Fetch& fetch,
                                              std::optional<std::size_t> nic_count = std::nullopt,
                                              std::optional<std::size_t> disk_count = std::nullopt);

@@ -1,0 +1,179 @@
+#include "collect/domain_xml.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include <pugixml.hpp>
+
+namespace collect {
+namespace {
+
+constexpr std::string_view nova_ns_prefix = "http://openstack.org/xmlns/libvirt/nova/";
+
+std::string trimmed(const char* text)
+{
+    std::string_view s(text);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return std::string(s);
+}
+
+std::string attr(const pugi::xml_node& node, const char* child, const char* name)
+{
+    return node.child(child).attribute(name).value();
+}
+
+// The local part of a possibly prefixed element name ("nova:instance" → "instance").
+std::string_view local_name(const pugi::xml_node& n)
+{
+    std::string_view name = n.name();
+    const auto colon = name.find(':');
+    return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+// The namespace URI an element's prefix is bound to, looking up the ancestors' xmlns declarations.
+std::string_view namespace_uri(const pugi::xml_node& n)
+{
+    std::string_view name = n.name();
+    const auto colon = name.find(':');
+    const std::string attr_name =
+        colon == std::string_view::npos ? std::string("xmlns") : "xmlns:" + std::string(name.substr(0, colon));
+    for (pugi::xml_node p = n; p; p = p.parent())
+        if (const auto a = p.attribute(attr_name.c_str())) return a.value();
+    return {};
+}
+
+pugi::xml_node child_local(const pugi::xml_node& n, std::string_view local)
+{
+    for (const auto& c : n.children())
+        if (c.type() == pugi::node_element && local_name(c) == local) return c;
+    return {};
+}
+
+NicInfo parse_interface(const pugi::xml_node& n)
+{
+    NicInfo nic;
+    nic.type = n.attribute("type").value();
+    nic.mac = attr(n, "mac", "address");
+    nic.target = attr(n, "target", "dev");
+    nic.source_bridge = attr(n, "source", "bridge");
+    nic.source_network = attr(n, "source", "network");
+    nic.source_dev = attr(n, "source", "dev");
+    nic.model = attr(n, "model", "type");
+    nic.alias = attr(n, "alias", "name");
+    return nic;
+}
+
+std::string network_source(const pugi::xml_node& source)
+{
+    const std::string protocol = source.attribute("protocol").value();
+    const std::string name = source.attribute("name").value();
+    std::string hosts;
+    for (const auto& h : source.children("host")) {
+        if (!hosts.empty()) hosts += ',';
+        hosts += h.attribute("name").value();
+        if (const auto port = h.attribute("port")) hosts += std::string(":") + port.value();
+    }
+    std::string out = protocol.empty() ? std::string() : protocol + "://";
+    if (!hosts.empty()) out += hosts + "/";
+    return out + name;
+}
+
+DiskInfo parse_disk(const pugi::xml_node& n)
+{
+    DiskInfo disk;
+    disk.type = n.attribute("type").value();
+    disk.device = n.attribute("device").as_string("disk");
+    disk.target = attr(n, "target", "dev");
+    disk.bus = attr(n, "target", "bus");
+    disk.driver_type = attr(n, "driver", "type");
+    disk.driver_cache = attr(n, "driver", "cache");
+    disk.serial = trimmed(n.child("serial").child_value());
+    disk.alias = attr(n, "alias", "name");
+    const pugi::xml_node source = n.child("source");
+    if (disk.type == "network") {
+        disk.source_protocol = source.attribute("protocol").value();
+        disk.source_name = source.attribute("name").value();
+        if (source) disk.source = network_source(source);
+    } else if (disk.type == "volume") {
+        const std::string pool = source.attribute("pool").value();
+        const std::string volume = source.attribute("volume").value();
+        if (!pool.empty() || !volume.empty()) disk.source = pool + "/" + volume;
+    } else {
+        for (const char* a : {"file", "dev", "dir", "name"})
+            if (const auto v = source.attribute(a)) {
+                disk.source = v.value();
+                break;
+            }
+    }
+    return disk;
+}
+
+std::optional<NovaInfo> parse_nova(const pugi::xml_node& metadata)
+{
+    for (const auto& el : metadata.children()) {
+        if (el.type() != pugi::node_element || local_name(el) != "instance") continue;
+        if (!namespace_uri(el).starts_with(nova_ns_prefix)) continue;
+        NovaInfo nova;
+        nova.instance_name = trimmed(child_local(el, "name").child_value());
+        nova.flavor = child_local(el, "flavor").attribute("name").value();
+        const auto owner = child_local(el, "owner");
+        const auto user = child_local(owner, "user");
+        const auto project = child_local(owner, "project");
+        nova.user_name = trimmed(user.child_value());
+        nova.user_uuid = user.attribute("uuid").value();
+        nova.project_name = trimmed(project.child_value());
+        nova.project_uuid = project.attribute("uuid").value();
+        const auto root = child_local(el, "root");
+        nova.root_type = root.attribute("type").value();
+        nova.root_uuid = root.attribute("uuid").value();
+        return nova;
+    }
+    return std::nullopt;
+}
+
+DomainXmlResult parse(std::string_view xml)
+{
+    pugi::xml_document doc;
+    // No DTD processing (parse_doctype off): an entity bomb stays inert text. Whitespace-only text
+    // nodes are dropped; values keep their bytes as libvirt wrote them.
+    const unsigned options = pugi::parse_default & ~pugi::parse_doctype;
+    const pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
+    if (!parsed)
+        return XmlError{std::string("domain XML: ") + parsed.description() + " at offset " +
+                        std::to_string(parsed.offset)};
+    const pugi::xml_node domain = doc.child("domain");
+    if (!domain) return XmlError{"domain XML: no <domain> root element"};
+    DomainDevices d;
+    d.name = domain.child("name").child_value();
+    d.uuid = trimmed(domain.child("uuid").child_value());
+    if (d.uuid.empty()) return XmlError{"domain XML: no <uuid>"};
+    std::transform(d.uuid.begin(), d.uuid.end(), d.uuid.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    d.domain_type = domain.attribute("type").value();
+    const pugi::xml_node type = domain.child("os").child("type");
+    d.os_type = trimmed(type.child_value());
+    d.arch = type.attribute("arch").value();
+    d.machine = type.attribute("machine").value();
+    const pugi::xml_node devices = domain.child("devices");
+    for (const auto& n : devices.children("interface")) d.nics.push_back(parse_interface(n));
+    for (const auto& n : devices.children("disk")) d.disks.push_back(parse_disk(n));
+    d.nova = parse_nova(domain.child("metadata"));
+    return d;
+}
+
+}  // namespace
+
+DomainXmlResult parse_domain_xml(std::string_view xml) noexcept
+{
+    try {
+        return parse(xml);
+    } catch (const std::exception& e) {
+        return XmlError{std::string("domain XML: ") + e.what()};
+    } catch (...) {
+        return XmlError{"domain XML: unexpected error"};
+    }
+}
+
+}  // namespace collect

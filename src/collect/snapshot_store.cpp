@@ -23,7 +23,7 @@ void SnapshotStore::stop()
 SnapshotResult SnapshotStore::get(std::chrono::milliseconds timeout)
 {
     std::unique_lock lock(mu_);
-    if (latest_ && clock_.now() - latest_at_ <= max_age_) return {latest_, true};
+    if (latest_ && clock_.now() - latest_at_ < max_age_) return {latest_, true};
     if (stopping_) return {latest_, false};
     // Join the collection in flight, or ask for the next one: either way one collection serves all
     // callers that arrive while it runs.

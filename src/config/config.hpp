@@ -1,9 +1,14 @@
 // The effective configuration: plain structs with built-in defaults, filled from (lowest to highest
 // precedence) the YAML file, the environment, and command-line flags.
 //
-// Throws: load()/parse_flags() throw ConfigError, whose what() names the source (file:line, env
-// variable or flag), the key path and what is wrong; main() prints it and exits with code 2.
-// Secrets (tokens, passwords) never appear in a ConfigError message or in to_yaml()/to_json() output.
+// Throws: load()/parse_flags()/apply_yaml()/validate() throw ConfigError, whose what() names the source
+// and what is wrong: `<file>:<line>: <key.path>: <problem>` for YAML values, `environment NAME: <problem>`
+// and `flag --name: <problem>` for the others; main() prints it and exits with code 2.
+// Secrets (tokens, passwords) never appear in a ConfigError message, a warning, or to_yaml()/to_json().
+//
+// YAML layout mirrors the structs (`push.batch_max_lines`, ...). Durations are seconds (5, 2.5) or a
+// number with a unit ("500ms", "10s", "5m", "1h", "1m30s"); sizes are bytes or "512MiB", "1GiB", "10GB".
+// config/exporter.yaml documents every key; its test keeps it equal to the defaults below.
 #pragma once
 
 #include <chrono>
@@ -32,6 +37,8 @@ struct LibvirtConfig {
     unsigned keepalive_count = 5;
     std::chrono::milliseconds reconnect_backoff_min{1000};
     std::chrono::milliseconds reconnect_backoff_max{60000};
+
+    friend bool operator==(const LibvirtConfig&, const LibvirtConfig&) = default;
 };
 
 struct WebConfig {
@@ -40,6 +47,8 @@ struct WebConfig {
     std::string config_file;  // exporter-toolkit web-config.yml; empty: plain HTTP, no auth
     std::chrono::milliseconds scrape_timeout{10000};
     std::chrono::milliseconds max_snapshot_age{1000};  // scrapes closer together share a collection
+
+    friend bool operator==(const WebConfig&, const WebConfig&) = default;
 };
 
 struct PushConfig {
@@ -52,9 +61,9 @@ struct PushConfig {
     std::string bucket;  // v2; defaults to database when empty
     std::string username;
     std::string password;       // secret
-    std::string password_file;  // read at load time
+    std::string password_file;  // read at load time into password (wins over a password from the same or a lower source)
     std::string token;          // INFLUX_TOKEN; secret
-    std::string token_file;     // read at load time
+    std::string token_file;     // read at load time into token (same rule as password_file)
     std::string precision = "ns";  // ns, us, ms, s
     std::chrono::milliseconds interval{5000};  // POLL_INTERVAL (seconds in env)
     std::size_t batch_max_lines = 5000;        // BATCH_MAX_LINES
@@ -74,10 +83,14 @@ struct PushConfig {
     bool tls_insecure_skip_verify = false;
 
     bool active() const { return enabled.value_or(!url.empty()) && !url.empty(); }
+
+    friend bool operator==(const PushConfig&, const PushConfig&) = default;
 };
 
 struct LogConfig {
     std::string level = "info";  // debug, info, warn, error
+
+    friend bool operator==(const LogConfig&, const LogConfig&) = default;
 };
 
 struct Config {
@@ -86,6 +99,16 @@ struct Config {
     PushConfig push;
     LogConfig log;
     std::string source_file;  // the YAML file it came from; empty when none
+    // Where each explicitly set value came from, as messages print it: key path ("push.interval",
+    // "web.listen_addresses[1]", "push.extra_tags.rack") → "/etc/x.yaml:12: push.interval",
+    // "environment POLL_INTERVAL" or "flag --libvirt.uri". validate() places its messages with it.
+    std::map<std::string, std::string> origins;
+
+    // The settings only (not source_file or origins).
+    bool same_settings(const Config& o) const
+    {
+        return libvirt == o.libvirt && web == o.web && push == o.push && log == o.log;
+    }
 };
 
 // What the command line asked for besides config values.
@@ -103,7 +126,8 @@ struct Flags {
     std::optional<std::string> log_level;        // --log.level
 };
 
-// Parses argv (both "--flag value" and "--flag=value"). Throws ConfigError naming the flag.
+// Parses argv (both "--flag value" and "--flag=value"). Throws ConfigError naming the flag for an
+// unknown flag, a missing value, or a value given to a flag that takes none.
 Flags parse_flags(int argc, const char* const argv[]);
 std::string usage_text();
 
@@ -111,15 +135,20 @@ std::string usage_text();
 using Getenv = std::optional<std::string> (*)(const char* name);
 std::optional<std::string> process_getenv(const char* name);
 
-// defaults → file (flags.config_file, if given) → environment → flags, then validate().
-// Unknown keys are warned about (with file:line) via util::log, not fatal.
-Config load(const Flags& flags, Getenv getenv = process_getenv);
+// defaults → file (flags.config_file, if given) → environment → flags; then reads token_file and
+// password_file, defaults push.bucket to push.database (v2), and validate()s. Unknown keys are warned about
+// (with file:line) via util::log_warn("config", ...) and appended to *warnings; not fatal.
+// Throws ConfigError: unreadable config/secret file, YAML syntax or type error, bad env value, invalid value.
+Config load(const Flags& flags, Getenv getenv = process_getenv, std::vector<std::string>* warnings = nullptr);
 
-// Parses YAML text on top of `base` (source_name is used in messages). Exposed for tests.
+// Parses YAML text on top of `base` (source_name is used in messages and origins). Does not validate
+// ranges or read files. Unknown keys go to *warnings. Throws ConfigError for a syntax error, a value of
+// the wrong type (with file:line and key path), or a duplicate key.
 Config apply_yaml(Config base, const std::string& yaml_text, const std::string& source_name,
                   std::vector<std::string>* warnings = nullptr);
 
-// Throws ConfigError for invalid values (bad URL, negative/zero interval, unknown group, ...).
+// Throws ConfigError for the first invalid value (bad URL, negative/zero interval, unknown group, ...),
+// placed by config.origins; cross-field rules too (database/org required when push is active).
 void validate(const Config& config);
 
 // The effective configuration with secrets replaced by "***".

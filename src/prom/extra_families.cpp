@@ -44,6 +44,11 @@ Derived derive(std::string_view field)
         previous = part;
         field = dot == std::string_view::npos ? std::string_view() : field.substr(dot + 1);
     }
+    if (d.name.ends_with("_ns")) {  // e.g. iothread poll-max-ns: base units, as promtool asks
+        d.name.resize(d.name.size() - 3);
+        d.name += "_seconds";
+        d.scale = ns;
+    }
     if (d.name.starts_with("libvirt_domain_perf_")) {
         d.type = prometheus::MetricType::Counter;  // perf events only count up
         d.name += "_total";

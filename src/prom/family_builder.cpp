@@ -6,33 +6,25 @@ namespace prom {
 
 FamilyBuilder::FamilyBuilder(std::vector<prometheus::MetricFamily>& out, std::string name, std::string help,
                              prometheus::MetricType type)
-    : out_(out)
+    : out_(out), index_(out.size())
 {
-    family_.name = std::move(name);
-    family_.help = std::move(help);
-    family_.type = type;
-}
-
-FamilyBuilder::~FamilyBuilder()
-{
-    if (family_.metric.empty()) return;
-    try {
-        out_.push_back(std::move(family_));
-    } catch (...) {
-        // Out of memory mid-scrape: the family is lost, the scrape still answers.
-    }
+    auto& family = out_.emplace_back();
+    family.name = std::move(name);
+    family.help = std::move(help);
+    family.type = type;
 }
 
 void FamilyBuilder::add(const Labels& labels, double value)
 {
     prometheus::ClientMetric m;
     m.label = labels;
-    switch (family_.type) {
+    auto& family = out_[index_];
+    switch (family.type) {
     case prometheus::MetricType::Counter: m.counter.value = value; break;
     case prometheus::MetricType::Gauge: m.gauge.value = value; break;
     default: m.untyped.value = value; break;
     }
-    family_.metric.push_back(std::move(m));
+    family.metric.push_back(std::move(m));
 }
 
 Labels domain_labels(const std::string& domain, const std::string& uuid, Labels extra)

@@ -1,5 +1,6 @@
-// Helpers for building prometheus::MetricFamily values from plain data. A family that ends up with no
-// samples is dropped by finish(), so a field no domain reported leaves no empty family behind.
+// Helpers for building prometheus::MetricFamily values from plain data. A builder appends its family
+// to `out` at once (so families keep the order they are declared in); a family that ends up with no
+// samples is removed by build_families(), so a field no domain reported leaves no empty family behind.
 // Not thread-safe; one builder per scrape. Throws only std::bad_alloc.
 #pragma once
 
@@ -17,7 +18,6 @@ class FamilyBuilder {
 public:
     FamilyBuilder(std::vector<prometheus::MetricFamily>& out, std::string name, std::string help,
                   prometheus::MetricType type);
-    ~FamilyBuilder();
     FamilyBuilder(const FamilyBuilder&) = delete;
     FamilyBuilder& operator=(const FamilyBuilder&) = delete;
 
@@ -31,7 +31,7 @@ public:
 
 private:
     std::vector<prometheus::MetricFamily>& out_;
-    prometheus::MetricFamily family_;
+    std::size_t index_;  // out_ only grows while a scrape is built, so the index stays valid
 };
 
 // {domain, uuid} plus `extra` labels.

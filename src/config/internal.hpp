@@ -1,0 +1,96 @@
+// Internals of the config library shared by its .cpp files; not part of the API.
+//
+// The field table (fields.cpp) is the one list of settings: the YAML loader, the environment table,
+// the renderer (to_yaml/to_json) and the tests all walk it, so a new key is one row there plus its
+// documentation in config/exporter.yaml (a test fails until both agree).
+//
+// Value parsers return the problem as text ("must be ..., got ...") or nullopt; they never throw and
+// never echo the value of a secret (callers do not pass secrets to them).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace config::detail {
+
+using Problem = std::optional<std::string>;
+
+// ---- values.cpp: scalar text → value ----
+// Seconds as a bare number ("5", "2.5", "-5") or number+unit sequence ("500ms", "1m30s"); units ms s m h.
+Problem parse_duration_ms(std::string_view text, std::int64_t& ms);
+// Digits only; `max` bounds the result.
+Problem parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& out);
+// Bytes: "1073741824", "512MiB", "1GiB", "10GB" (k/M/G/T 1000-based, Ki/Mi/Gi/Ti 1024-based).
+Problem parse_bytes(std::string_view text, std::uint64_t& out);
+Problem parse_bool(std::string_view text, bool& out);
+// Milliseconds as seconds without a unit and without trailing zeros: 5000 → "5", 2500 → "2.5".
+std::string format_seconds(std::int64_t ms);
+// The largest binary unit that is exact: 1073741824 → "1GiB", 1000 → "1000".
+std::string format_bytes(std::uint64_t bytes);
+// A double-quoted string valid both as JSON and as a YAML double-quoted scalar.
+std::string quote(std::string_view text);
+// Reads a whole file; returns strerror text on failure.
+Problem read_text_file(const std::string& path, std::string& out);
+
+// ---- addresses.cpp ----
+// "[host]:port" with port 1-65535; ":9177" listens on every address.
+Problem listen_address_problem(const std::string& address);
+// http:// or https:// with a host, optional port, no spaces. Messages show the URL through mask_url().
+Problem url_problem(const std::string& url);
+// An http(s) URL with any userinfo password replaced by "***", fit for messages and output.
+std::string mask_url(const std::string& url);
+
+// ---- fields.cpp: the table of settings ----
+template <class T>
+struct Ref {
+    T& (*get)(Config&);
+};
+struct StringField : Ref<std::string> {};
+struct BoolField : Ref<bool> {};
+struct OptBoolField : Ref<std::optional<bool>> {};
+struct SecondsField : Ref<std::chrono::seconds> {};
+struct MillisField : Ref<std::chrono::milliseconds> {};
+struct UnsignedField : Ref<unsigned> {};
+struct CountField : Ref<std::size_t> {};
+struct BytesField : Ref<std::uint64_t> {};
+struct ListField : Ref<std::vector<std::string>> {};
+struct MapField : Ref<std::map<std::string, std::string>> {};
+using Binding = std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField,
+                             CountField, BytesField, ListField, MapField>;
+
+struct Field {
+    std::string_view path;  // "push.interval"
+    Binding binding;
+    const char* env = nullptr;  // environment variable, if any
+    bool secret = false;        // rendered as "***"; never quoted in a message
+    bool url = false;           // rendered with the userinfo password masked
+};
+
+const std::vector<Field>& fields();
+const Field* find_field(std::string_view path);
+// "push.interval" → "push"; "push" for "push" itself.
+std::string_view section_of(std::string_view path);
+std::string_view name_of(std::string_view path);
+// Assigns scalar text to a scalar-kind field (not List/Map); returns the problem if the text does not fit.
+Problem assign_scalar(const Field& field, Config& config, std::string_view text);
+
+// ---- origins (fields.cpp) ----
+// Records where `key` was set, dropping the origins of its former elements ("key[0]", "key.x").
+void set_origin(Config& config, const std::string& key, std::string where);
+// The message prefix for `key`: its origin, else its nearest recorded parent's, else the key itself.
+std::string where(const Config& config, const std::string& key);
+// 0 built-in default, 1 file, 2 environment, 3 flag: the precedence of the source that set `key`.
+int origin_rank(const Config& config, const std::string& key);
+
+// ---- environment.cpp / flags.cpp: the higher-precedence sources ----
+void apply_environment(Config& config, Getenv getenv);
+void apply_flags(Config& config, const Flags& flags);
+
+}  // namespace config::detail

@@ -1,0 +1,118 @@
+// The effective configuration as YAML (--print-config; loadable again as a config file) and as JSON
+// (/api/config). Both walk the field table, so they have the same layout as the file. Secrets print as
+// "***" when set and "" when empty; a password inside the push URL is masked the same way.
+#include <cstdio>
+
+#include "config/internal.hpp"
+
+namespace config {
+namespace detail {
+
+std::string quote(std::string_view text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+                out += buf;
+            } else {
+                out += c;  // UTF-8 passes through: both JSON and YAML take it as is
+            }
+        }
+    }
+    return out + "\"";
+}
+
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
+
+template <class... F>
+struct Overload : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overload(F...) -> Overload<F...>;
+
+// One value as a token valid in both YAML and JSON (flow style for lists and maps).
+std::string render_value(const Field& field, Config& c, bool json)
+{
+    return std::visit(
+        Overload{
+            [&](const StringField& f) {
+                const std::string& v = f.get(c);
+                if (field.secret) return quote(v.empty() ? "" : "***");
+                return quote(field.url ? mask_url(v) : v);
+            },
+            [&](const BoolField& f) { return std::string(f.get(c) ? "true" : "false"); },
+            [&](const OptBoolField& f) {
+                const auto& v = f.get(c);
+                return std::string(!v ? "null" : *v ? "true" : "false");
+            },
+            [&](const SecondsField& f) { return std::to_string(f.get(c).count()); },
+            [&](const MillisField& f) { return format_seconds(f.get(c).count()); },
+            [&](const UnsignedField& f) { return std::to_string(f.get(c)); },
+            [&](const CountField& f) { return std::to_string(f.get(c)); },
+            [&](const BytesField& f) { return json ? std::to_string(f.get(c)) : quote(format_bytes(f.get(c))); },
+            [&](const ListField& f) {
+                std::string out = "[";
+                for (const auto& item : f.get(c)) out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(item);
+                return out + "]";
+            },
+            [&](const MapField& f) {
+                std::string out = "{";
+                for (const auto& [k, v] : f.get(c)) out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(k) + (json ? ":" : ": ") + quote(v);
+                return out + "}";
+            },
+        },
+        field.binding);
+}
+
+}  // namespace
+
+std::string to_yaml(const Config& config)
+{
+    Config c = config;  // the field table hands out mutable references; render from a copy
+    std::string out = "# virt-exporter effective configuration";
+    out += c.source_file.empty() ? "" : " (file: " + quote(c.source_file) + ")";
+    out += "\n# Durations in seconds; secrets shown as \"***\".\n";
+    std::string_view section;
+    for (const auto& f : fields()) {
+        if (section_of(f.path) != section) {
+            section = section_of(f.path);
+            out += std::string(section) + ":\n";
+        }
+        out += "  " + std::string(name_of(f.path)) + ": " + render_value(f, c, false) + "\n";
+    }
+    return out;
+}
+
+std::string to_json(const Config& config)
+{
+    Config c = config;
+    std::string out = "{";
+    std::string_view section;
+    for (const auto& f : fields()) {
+        if (section_of(f.path) != section) {
+            out += section.empty() ? "" : "},";
+            section = section_of(f.path);
+            out += quote(section) + ":{";
+        } else {
+            out += ",";
+        }
+        out += quote(name_of(f.path)) + ":" + render_value(f, c, true);
+    }
+    return out + "}}";
+}
+
+}  // namespace config

@@ -1,0 +1,91 @@
+// Helpers for the config tests: an injectable environment, temporary files, and catching the message
+// of a ConfigError.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace config_test {
+
+// config::Getenv is a plain function pointer, so the fake environment is a global the test sets.
+inline std::map<std::string, std::string>& env_vars()
+{
+    static std::map<std::string, std::string> vars;
+    return vars;
+}
+
+inline std::optional<std::string> fake_env(const char* name)
+{
+    const auto it = env_vars().find(name);
+    if (it == env_vars().end()) return std::nullopt;
+    return it->second;
+}
+
+inline std::optional<std::string> no_env(const char*) { return std::nullopt; }
+
+// Sets the fake environment for one test; clears it again on the way out.
+struct FakeEnv {
+    FakeEnv(std::initializer_list<std::pair<const std::string, std::string>> vars) { env_vars() = vars; }
+    ~FakeEnv() { env_vars().clear(); }
+    FakeEnv(const FakeEnv&) = delete;
+    FakeEnv& operator=(const FakeEnv&) = delete;
+};
+
+class TempDir {
+public:
+    TempDir()
+    {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "config_test.XXXXXX").string();
+        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+        path_ = tmpl;
+    }
+    ~TempDir() { std::filesystem::remove_all(path_); }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    std::string write(const std::string& name, const std::string& text) const
+    {
+        const auto p = path_ / name;
+        std::ofstream(p) << text;
+        return p.string();
+    }
+    std::string path(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+// The what() of the ConfigError that f throws; fails the test when it throws nothing.
+template <class F>
+std::string error_of(F&& f)
+{
+    try {
+        f();
+    } catch (const config::ConfigError& e) {
+        return e.what();
+    }
+    FAIL_CHECK("expected a ConfigError");
+    return "";
+}
+
+inline config::Config from_yaml(const std::string& text, std::vector<std::string>* warnings = nullptr)
+{
+    return config::apply_yaml(config::Config{}, text, "/x.yaml", warnings);
+}
+
+// apply_yaml then validate(), returning the error message.
+inline std::string yaml_error(const std::string& text)
+{
+    return error_of([&] { config::validate(from_yaml(text)); });
+}
+
+}  // namespace config_test
