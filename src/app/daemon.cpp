@@ -93,6 +93,8 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         http::Server server(web, metrics,
                             http::StatusSource{config.libvirt.uri, [&connection] { return connection.connected(); },
                                                [&store] { return store.latest(); }});
+        if (config.push.active())
+            util::log_warn("app", "push.url is set, but this version does not push to InfluxDB yet; serving /metrics only");
         std::string ports;
         for (int p : server.ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
         util::log_info("app", "virt-exporter listening on port " + ports + ", libvirt " + config.libvirt.uri);
