@@ -1,6 +1,5 @@
 #include "collect/fill_in.hpp"
 
-#include <string_view>
 #include <unordered_set>
 
 #include "collect/stats_parser.hpp"
@@ -46,8 +45,9 @@ unsigned FillIn::missing_groups(const virt::DomainStatsRecord& record, unsigned 
 void FillIn::add_missing(virt::DomainStatsRecord& record, std::vector<virt::TypedParam> params,
                          const std::string& prefix)
 {
-    // domain_info overlaps with the richer calls; the first value for a field wins.
-    std::unordered_set<std::string_view> present;
+    // domain_info overlaps with the richer calls; the first value for a field wins. (Copies, not
+    // views: appending to record.params below may reallocate it.)
+    std::unordered_set<std::string> present;
     for (const auto& p : record.params) present.insert(p.field);
     for (auto& p : params) {
         p.field.insert(0, prefix);

@@ -50,11 +50,12 @@ TEST_CASE("/metrics answers in text format 0.0.4 with the metric families")
 TEST_CASE("/metrics is gzip-compressed when the client accepts gzip")
 {
     Rig rig;
-    const auto plain = test_support::http_request(rig.url("/metrics"));
     const auto packed = test_support::http_request(rig.url("/metrics"), {"Accept-Encoding: gzip"});
     CHECK(packed.status == 200);
     CHECK(packed.headers.find("Content-Encoding: gzip") != std::string::npos);
-    CHECK(util::gzip_decompress(packed.body) == plain.body);
+    const std::string text = util::gzip_decompress(packed.body);
+    CHECK(text.starts_with("# HELP libvirt_up "));
+    CHECK(text.find("libvirt_domain_info_cpu_time_seconds_total{domain=\"one-42\"") != std::string::npos);
     const auto refused = test_support::http_request(rig.url("/metrics"), {"Accept-Encoding: gzip;q=0"});
     CHECK(refused.headers.find("Content-Encoding") == std::string::npos);
 }
