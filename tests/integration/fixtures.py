@@ -113,3 +113,56 @@ class Prometheus(Process):
         data = json.loads(body)
         assert status == 200 and data["status"] == "success", f"query {promql!r}: {status} {body[:300]!r}"
         return data["data"]["result"]
+
+
+class SessionLibvirtd:
+    """A private, unprivileged libvirtd (session mode, user `nobody`) whose socket lives in a temp dir.
+
+    It serves libvirt's test driver over real RPC (`test+unix:///node.xml?socket=...`) and can be
+    stopped, frozen and restarted without touching any system libvirtd.
+    """
+
+    def __init__(self, workdir, node_xml):
+        import pwd
+        os.chmod(workdir, 0o755)  # nobody must be able to reach its own directory inside
+        self.dir = tempfile.mkdtemp(prefix="libvirtd-", dir=workdir)
+        os.chmod(self.dir, 0o755)
+        self.node = os.path.join(self.dir, "node.xml")
+        shutil.copyfile(node_xml, self.node)
+        os.chmod(self.node, 0o644)
+        self.user = pwd.getpwnam("nobody")
+        os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
+        self.socket = os.path.join(self.dir, "libvirt", "libvirt-sock")
+        self.uri = f"test+unix://{self.node}?socket={self.socket}"
+        self.proc = None
+        self.start()
+
+    def start(self):
+        env = {"HOME": self.dir, "XDG_RUNTIME_DIR": self.dir, "XDG_CONFIG_HOME": self.dir + "/config",
+               "XDG_CACHE_HOME": self.dir + "/cache", "XDG_DATA_HOME": self.dir + "/data", "PATH": "/usr/sbin:/usr/bin"}
+        self.log = open(os.path.join(self.dir, "libvirtd.log"), "ab")
+        self.proc = subprocess.Popen(["/usr/sbin/libvirtd", "--timeout", "0"], env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, user=self.user.pw_uid, group=self.user.pw_gid,
+                                     start_new_session=True)
+        wait_until(lambda: subprocess.run(["virsh", "-r", "-c", self.uri, "version"], capture_output=True,
+                                          timeout=10).returncode == 0, 30, "private libvirtd answering")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def signal(self, sig):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGCONT)  # a frozen daemon cannot act on SIGTERM
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        if self.proc:
+            self.log.close()
