@@ -1,34 +1,18 @@
 // The effective configuration as YAML (--print-config; loadable again as a config file) and as JSON
 // (/api/config). Both walk the field table, so they have the same layout as the file. Secrets print as
 // "***" when set and "" when empty; a password inside the push URL is masked the same way.
-#include <cstdio>
-
 #include "config/internal.hpp"
+#include "util/json_writer.hpp"
 
 namespace config {
 namespace detail {
 
 std::string quote(std::string_view text)
 {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                out += buf;
-            } else {
-                out += c;  // UTF-8 passes through: both JSON and YAML take it as is
-            }
-        }
-    }
-    return out + "\"";
+    // JSON string escaping is also a valid YAML double-quoted scalar.
+    std::string out;
+    util::append_json_string(out, text);
+    return out;
 }
 
 }  // namespace detail

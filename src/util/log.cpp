@@ -1,5 +1,7 @@
 #include "util/log.hpp"
 
+#include "util/json_writer.hpp"
+
 #include <atomic>
 #include <cstdio>
 
@@ -17,23 +19,6 @@ const char* level_name(LogLevel level) noexcept
     case LogLevel::error: return "error";
     }
     return "info";
-}
-
-// A message may carry anything (libvirt errors quote domain names): keep the line one line.
-void append_quoted(std::string& out, std::string_view text)
-{
-    out += '"';
-    for (char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default: out += c;
-        }
-    }
-    out += '"';
 }
 
 }  // namespace
@@ -58,7 +43,8 @@ std::string format_log_line(LogLevel level, std::string_view subsystem, std::str
     line += " subsystem=";
     line += subsystem;
     line += " msg=";
-    append_quoted(line, message);
+    // A message may carry anything (libvirt errors quote domain names): keep the line one line.
+    append_json_string(line, message);
     line += '\n';
     return line;
 }
