@@ -2,6 +2,8 @@
 // The DomainSource calls are in libvirt_domain_source.cpp.
 #include "virt/connection.hpp"
 
+#include "util/backoff.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -21,19 +23,6 @@ std::string_view domain_event_kind_name(DomainEventKind kind) noexcept
     case DomainEventKind::metadata_changed: return "metadata_changed";
     }
     return "unknown";
-}
-
-std::chrono::milliseconds reconnect_delay(unsigned failures, std::chrono::milliseconds min,
-                                          std::chrono::milliseconds max, double unit_random) noexcept
-{
-    const double lo = static_cast<double>(std::max<std::int64_t>(min.count(), 1));
-    const double hi = std::max(lo, static_cast<double>(max.count()));
-    double base = lo;
-    for (unsigned i = 1; i < failures && base < hi; ++i) base *= 2;
-    base = std::min(base, hi);
-    // Up to 20% less, so exporters that lost the same daemon do not all come back in lockstep.
-    const double jitter = std::clamp(unit_random, 0.0, 1.0) * 0.2;
-    return std::chrono::milliseconds(std::llround(base * (1.0 - jitter)));
 }
 
 // ---- Impl ----
@@ -129,8 +118,8 @@ void Connection::Impl::reconnect_loop() noexcept
             failures = 0;
             continue;
         }
-        wait_backoff(lock, reconnect_delay(++failures, options.reconnect_backoff_min,
-                                           options.reconnect_backoff_max, unit(rng)));
+        wait_backoff(lock, util::backoff_delay(++failures, options.reconnect_backoff_min,
+                                                options.reconnect_backoff_max, unit(rng)));
     }
 }
 

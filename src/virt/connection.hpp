@@ -46,15 +46,10 @@ struct ConnectionOptions {
     // An interval of 0 disables keepalive. Drivers without keepalive (test:///, local ones) ignore it.
     std::chrono::seconds keepalive_interval{5};
     unsigned keepalive_count = 5;
-    // Delay before reconnect attempt n (n >= 1): min * 2^(n-1), capped at max, minus up to 20% jitter.
+    // Delay before reconnect attempt n (n >= 1): see util::backoff_delay.
     std::chrono::milliseconds reconnect_backoff_min{1000};
     std::chrono::milliseconds reconnect_backoff_max{60000};
 };
-
-// Pure: the wait before the next connect attempt after `failures` (>= 1) failed ones in a row;
-// `unit_random` in [0, 1) picks the jitter. Exposed for tests.
-std::chrono::milliseconds reconnect_delay(unsigned failures, std::chrono::milliseconds min,
-                                          std::chrono::milliseconds max, double unit_random) noexcept;
 
 class Connection final : public DomainSource {
 public:

@@ -48,27 +48,6 @@ TEST_CASE("unsupported flags count as unsupported, other invalid arguments do no
           ErrorKind::other);
 }
 
-TEST_CASE("the reconnect delay doubles from the minimum up to the maximum")
-{
-    CHECK(virt::reconnect_delay(1, 1000ms, 60000ms, 0.0) == 1000ms);
-    CHECK(virt::reconnect_delay(2, 1000ms, 60000ms, 0.0) == 2000ms);
-    CHECK(virt::reconnect_delay(3, 1000ms, 60000ms, 0.0) == 4000ms);
-    CHECK(virt::reconnect_delay(7, 1000ms, 60000ms, 0.0) == 60000ms);
-    CHECK(virt::reconnect_delay(1000, 1000ms, 60000ms, 0.0) == 60000ms);
-    CHECK(virt::reconnect_delay(0, 1000ms, 60000ms, 0.0) == 1000ms);
-    CHECK(virt::reconnect_delay(3, 5000ms, 1000ms, 0.0) == 5000ms);  // max below min: min wins
-}
-
-TEST_CASE("jitter shortens the reconnect delay by at most a fifth")
-{
-    for (double r : {0.0, 0.25, 0.5, 0.999, 1.0, 7.0, -3.0}) {
-        const auto d = virt::reconnect_delay(3, 1000ms, 60000ms, r);
-        CHECK(d <= 4000ms);
-        CHECK(d >= 3200ms);
-    }
-    CHECK(virt::reconnect_delay(3, 1000ms, 60000ms, 0.5) == 3600ms);
-}
-
 TEST_CASE("typed parameters convert to int64, uint64, double, bool and string")
 {
     std::vector<virTypedParameter> params(7);
