@@ -13,8 +13,12 @@ std::shared_ptr<const DomainDevices> DeviceCache::get(const std::string& uuid, c
                                                       std::optional<std::size_t> nic_count,
                                                       std::optional<std::size_t> disk_count)
 {
+    const auto disagrees = [&](const DomainDevices& d) {
+        return (nic_count && *nic_count != d.nics.size()) || (disk_count && *disk_count != d.disks.size());
+    };
     std::shared_ptr<const DomainDevices> previous;
     bool mismatch_refetch = false;
+    std::uint64_t epoch = 0;
     {
         std::lock_guard lock(mu_);
         const auto it = entries_.find(uuid);
@@ -22,9 +26,7 @@ std::shared_ptr<const DomainDevices> DeviceCache::get(const std::string& uuid, c
             Entry& e = it->second;
             previous = e.devices;
             const bool expired = clock_.now() - e.fetched_at >= ttl_;
-            const bool mismatch = e.devices && !e.mismatch_refetched &&
-                                  ((nic_count && *nic_count != e.devices->nics.size()) ||
-                                   (disk_count && *disk_count != e.devices->disks.size()));
+            const bool mismatch = e.devices && !e.mismatch_refetched && disagrees(*e.devices);
             if (!expired && !e.stale && !mismatch) {
                 ++stats_.hits;
                 return e.devices;
@@ -32,6 +34,7 @@ std::shared_ptr<const DomainDevices> DeviceCache::get(const std::string& uuid, c
             mismatch_refetch = mismatch && !expired && !e.stale;
         }
         ++stats_.misses;
+        epoch = epoch_;
     }
 
     // Fetch without the lock: a slow virDomainGetXMLDesc for one domain must not block the others.
@@ -39,8 +42,10 @@ std::shared_ptr<const DomainDevices> DeviceCache::get(const std::string& uuid, c
     std::string error;
     try {
         auto parsed = parse_domain_xml(fetch(uuid));
-        if (auto* devices = std::get_if<DomainDevices>(&parsed)) fresh = std::make_shared<const DomainDevices>(std::move(*devices));
-        else error = std::get<XmlError>(parsed).message;
+        if (auto* devices = std::get_if<DomainDevices>(&parsed))
+            fresh = std::make_shared<const DomainDevices>(std::move(*devices));
+        else
+            error = std::get<XmlError>(parsed).message;
     } catch (const std::exception& e) {
         error = e.what();
     } catch (...) {
@@ -52,28 +57,34 @@ std::shared_ptr<const DomainDevices> DeviceCache::get(const std::string& uuid, c
         ++stats_.errors;
         util::log_debug("collect", "device cache: cannot refresh " + uuid + ": " + error);
         // Keep serving what we had: a transient libvirt hiccup should not drop device labels. The
-        // entry stays stale, so the next lookup tries again.
+        // entry stays stale, so the next lookup tries again. Another thread may have stored a newer
+        // entry meanwhile; prefer that one.
+        if (const auto it = entries_.find(uuid); it != entries_.end() && it->second.devices)
+            return it->second.devices;
         return previous;
     }
     Entry& e = entries_[uuid];
     e.devices = fresh;
     e.fetched_at = clock_.now();
-    e.stale = false;
-    // Remember that this entry already answered a count mismatch: a driver whose counts never agree
-    // with its XML must not cause a fetch per lookup.
-    e.mismatch_refetched = mismatch_refetch;
+    e.stale = epoch != epoch_;
+    // The XML was just read: if the stats' counts still disagree, another fetch would not help, so
+    // this entry has used up its mismatch refetch (a driver whose counts never agree with its XML
+    // must not cause a fetch per lookup).
+    e.mismatch_refetched = mismatch_refetch || disagrees(*fresh);
     return fresh;
 }
 
 void DeviceCache::invalidate(const std::string& uuid)
 {
     std::lock_guard lock(mu_);
+    ++epoch_;
     if (const auto it = entries_.find(uuid); it != entries_.end()) it->second.stale = true;
 }
 
 void DeviceCache::clear()
 {
     std::lock_guard lock(mu_);
+    ++epoch_;
     entries_.clear();
 }
 

@@ -46,7 +46,9 @@ public:
                                              std::optional<std::size_t> nic_count = std::nullopt,
                                              std::optional<std::size_t> disk_count = std::nullopt);
 
-    // Marks the entry stale (a domain event said its devices or metadata changed).
+    // Marks the entry stale (a domain event said its devices or metadata changed). An invalidation
+    // that arrives while a fetch is in flight also marks what that fetch stores as stale, since the XML
+    // it read may predate the change; the cost is at most one extra fetch.
     void invalidate(const std::string& uuid);
     // Drops every entry (e.g. after a reconnect).
     void clear();
@@ -71,6 +73,8 @@ private:
     std::chrono::seconds ttl_;
     std::unordered_map<std::string, Entry> entries_;
     DeviceCacheStats stats_;
+    // Bumped by invalidate() and clear(); a fetch that sees it move stores its result as stale.
+    std::uint64_t epoch_ = 0;
 };
 
 }  // namespace collect

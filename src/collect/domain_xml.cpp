@@ -11,12 +11,21 @@ namespace {
 
 constexpr std::string_view nova_ns_prefix = "http://openstack.org/xmlns/libvirt/nova/";
 
-std::string trimmed(const char* text)
+std::string trimmed(std::string_view s)
 {
-    std::string_view s(text);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
     return std::string(s);
+}
+
+// All direct text of an element, trimmed. child_value() would stop at the first text node, so
+// "<name>a<!-- c -->b</name>" or a CDATA section next to text would lose bytes.
+std::string text_of(const pugi::xml_node& n)
+{
+    std::string out;
+    for (const auto& c : n.children())
+        if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+    return trimmed(out);
 }
 
 std::string attr(const pugi::xml_node& node, const char* child, const char* name)
@@ -71,8 +80,12 @@ std::string network_source(const pugi::xml_node& source)
     const std::string name = source.attribute("name").value();
     std::string hosts;
     for (const auto& h : source.children("host")) {
+        const std::string_view host = h.attribute("name").value();
+        if (host.empty()) continue;  // e.g. transport='unix' socket=: nothing host-like to show
         if (!hosts.empty()) hosts += ',';
-        hosts += h.attribute("name").value();
+        // An IPv6 literal gets brackets, as in a URL, so its colons are not read as the port's.
+        if (host.find(':') != std::string_view::npos) hosts.append("[").append(host).append("]");
+        else hosts += host;
         if (const auto port = h.attribute("port")) hosts += std::string(":") + port.value();
     }
     std::string out = protocol.empty() ? std::string() : protocol + "://";
@@ -89,7 +102,7 @@ DiskInfo parse_disk(const pugi::xml_node& n)
     disk.bus = attr(n, "target", "bus");
     disk.driver_type = attr(n, "driver", "type");
     disk.driver_cache = attr(n, "driver", "cache");
-    disk.serial = trimmed(n.child("serial").child_value());
+    disk.serial = text_of(n.child("serial"));
     disk.alias = attr(n, "alias", "name");
     const pugi::xml_node source = n.child("source");
     if (disk.type == "network") {
@@ -116,14 +129,14 @@ std::optional<NovaInfo> parse_nova(const pugi::xml_node& metadata)
         if (el.type() != pugi::node_element || local_name(el) != "instance") continue;
         if (!namespace_uri(el).starts_with(nova_ns_prefix)) continue;
         NovaInfo nova;
-        nova.instance_name = trimmed(child_local(el, "name").child_value());
+        nova.instance_name = text_of(child_local(el, "name"));
         nova.flavor = child_local(el, "flavor").attribute("name").value();
         const auto owner = child_local(el, "owner");
         const auto user = child_local(owner, "user");
         const auto project = child_local(owner, "project");
-        nova.user_name = trimmed(user.child_value());
+        nova.user_name = text_of(user);
         nova.user_uuid = user.attribute("uuid").value();
-        nova.project_name = trimmed(project.child_value());
+        nova.project_name = text_of(project);
         nova.project_uuid = project.attribute("uuid").value();
         const auto root = child_local(el, "root");
         nova.root_type = root.attribute("type").value();
@@ -146,14 +159,14 @@ DomainXmlResult parse(std::string_view xml)
     const pugi::xml_node domain = doc.child("domain");
     if (!domain) return XmlError{"domain XML: no <domain> root element"};
     DomainDevices d;
-    d.name = domain.child("name").child_value();
-    d.uuid = trimmed(domain.child("uuid").child_value());
+    d.name = text_of(domain.child("name"));
+    d.uuid = text_of(domain.child("uuid"));
     if (d.uuid.empty()) return XmlError{"domain XML: no <uuid>"};
     std::transform(d.uuid.begin(), d.uuid.end(), d.uuid.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     d.domain_type = domain.attribute("type").value();
     const pugi::xml_node type = domain.child("os").child("type");
-    d.os_type = trimmed(type.child_value());
+    d.os_type = text_of(type);
     d.arch = type.attribute("arch").value();
     d.machine = type.attribute("machine").value();
     const pugi::xml_node devices = domain.child("devices");

@@ -112,7 +112,7 @@ constexpr std::pair<std::string_view, OptU64 CpuStats::*> cpu_fields[] = {
 
 struct PartialDisk {
     DiskSample disk;
-    bool backing = false;
+    bool has_backing_index = false;
 };
 
 class RecordParser {
@@ -192,7 +192,7 @@ private:
             auto& entry = slot(disks_, index);
             if (rest == "name") entry.disk.name = string_of(v);
             else if (rest == "path") entry.disk.path = string_of(v);
-            else if (rest == "backingIndex") entry.backing = true;
+            else if (rest == "backingIndex") entry.has_backing_index = true;
             else set_field(entry.disk, disk_fields, rest, v);
         }
     }
@@ -217,15 +217,20 @@ private:
 
     static NicSample& device(NicSample& n) { return n; }
     static DiskSample& device(PartialDisk& d) { return d.disk; }
-    static bool ignored(const NicSample&) { return false; }
-    static bool ignored(const PartialDisk& d) { return d.backing; }
+    // With VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING the images below a disk follow it under the same
+    // name. QEMU reports backingIndex for the top image too, so only a repeat of a name is a layer.
+    static bool backing_layer(const NicSample&, const std::unordered_set<std::string>&) { return false; }
+    static bool backing_layer(const PartialDisk& d, const std::unordered_set<std::string>& seen)
+    {
+        return d.has_backing_index && seen.contains(d.disk.name);
+    }
 
     template <typename Partial, typename Sample>
     void finish_devices(std::vector<std::optional<Partial>>& partials, std::vector<Sample>& out)
     {
         std::unordered_set<std::string> seen;
         for (std::size_t i = 0; i < partials.size(); ++i) {
-            if (!partials[i] || ignored(*partials[i])) continue;
+            if (!partials[i] || backing_layer(*partials[i], seen)) continue;
             Sample& dev = device(*partials[i]);
             if (dev.name.empty()) {
                 ++sample_.skipped_devices;  // e.g. a NIC of type user: counted, but nothing to label

@@ -4,7 +4,8 @@
 // Rules: a field that is absent, negative where a counter is expected, or of a type that cannot hold
 // the value leaves the member empty (never 0). Devices without a name are dropped and counted in
 // skipped_devices; duplicate device names are made unique with a "#<libvirt index>" suffix, so the
-// sinks never see two series with the same labels. Backing-chain block entries are ignored.
+// sinks never see two series with the same labels. Backing-chain layers (a repeated disk name with a
+// backingIndex; QEMU reports a backingIndex for the top image as well) are ignored.
 // Throws only std::bad_alloc.
 #pragma once
 

@@ -82,6 +82,46 @@ TEST_CASE("a device count that disagrees with the cache refetches once per entry
     CHECK(f.calls == 2);
 }
 
+TEST_CASE("a fetch after expiry whose XML still disagrees with the counts does not fetch again at once")
+{
+    util::ManualClock clock;
+    collect::DeviceCache cache(clock, 300s);
+    CountingFetch f;
+    cache.get("u-1", f.fn(), 1, 1);
+    clock.advance(300s);
+    cache.get("u-1", f.fn(), 3, 1);  // expired: fetched, and the XML still has one NIC
+    cache.get("u-1", f.fn(), 3, 1);
+    CHECK(f.calls == 2);
+}
+
+TEST_CASE("an invalidation that arrives while the XML is being fetched leaves the new entry stale")
+{
+    util::ManualClock clock;
+    collect::DeviceCache cache(clock, 300s);
+    int calls = 0;
+    // The callback itself invalidates: it runs without the cache lock, so this must not deadlock.
+    const auto fetch = [&](const std::string& uuid) {
+        if (++calls == 1) cache.invalidate(uuid);
+        return xml_with(1, 1, uuid);
+    };
+    REQUIRE(cache.get("u-1", fetch) != nullptr);
+    cache.get("u-1", fetch);
+    cache.get("u-1", fetch);
+    CHECK(calls == 2);
+}
+
+TEST_CASE("a new TTL applies to entries already in the cache")
+{
+    util::ManualClock clock;
+    collect::DeviceCache cache(clock, 300s);
+    CountingFetch f;
+    cache.get("u-1", f.fn());
+    cache.set_ttl(10s);
+    clock.advance(10s);
+    cache.get("u-1", f.fn());
+    CHECK(f.calls == 2);
+}
+
 TEST_CASE("entries of domains that are gone are evicted")
 {
     util::ManualClock clock;

@@ -181,11 +181,12 @@ TEST_CASE("duplicate device names are made unique with the libvirt index")
     CHECK(s.disks[1].name == "sda#1");
 }
 
-TEST_CASE("backing-chain block entries are ignored")
+TEST_CASE("backing-chain layers are ignored, but a top image with a backingIndex is kept")
 {
     const auto s = parse_one(R"(Domain: 'chain'
   block.count=2
   block.0.name=vda
+  block.0.backingIndex=2
   block.0.rd.reqs=1
   block.1.name=vda
   block.1.backingIndex=1
@@ -239,4 +240,65 @@ TEST_CASE("a record says which stats groups it carries")
     CHECK(collect::record_has_group(r, virt::stats_interface));
     CHECK_FALSE(collect::record_has_group(r, virt::stats_block));
     CHECK_FALSE(collect::record_has_group(r, virt::stats_cpu_total));
+}
+
+TEST_CASE("a record from a booted QEMU guest fills every default-group field")
+{
+    const auto records = test_support::load_domstats("stats/qemu_tcg_guest.txt");
+    REQUIRE(records.size() == 1);
+    const auto s = parse_stats_record(records[0]);
+    CHECK(s.state.state == 1);
+    CHECK(s.cpu.time.has_value());
+    CHECK(s.cpu.user.has_value());
+    CHECK(s.cpu.system.has_value());
+    for (const auto* f : {&s.balloon.current, &s.balloon.maximum, &s.balloon.swap_in, &s.balloon.swap_out,
+                          &s.balloon.major_fault, &s.balloon.minor_fault, &s.balloon.unused, &s.balloon.available,
+                          &s.balloon.usable, &s.balloon.rss, &s.balloon.disk_caches, &s.balloon.hugetlb_pgalloc,
+                          &s.balloon.hugetlb_pgfail})
+        CHECK(f->has_value());
+    CHECK(s.balloon.last_update.has_value());
+    CHECK(s.vcpu.current == 2u);
+    REQUIRE(s.vcpus.size() == 2);
+    CHECK(s.vcpus[0].delay.has_value());
+    REQUIRE(s.nics.size() == 2);
+    CHECK(s.nics[0].name == "vxt1n0");
+    CHECK(s.nics[0].rx_bytes > 0u);
+    REQUIRE(s.disks.size() == 3);  // each with a backingIndex, yet each is a disk of its own
+    CHECK(s.disks[0].name == "vda");
+    CHECK(s.disks[0].rd_reqs > 0u);
+    CHECK(s.disks[2].path.ends_with("vdc.qcow2"));
+    CHECK(s.disks[0].capacity == 33554432u);
+    CHECK(s.disks[0].physical.has_value());
+    CHECK(s.skipped_devices == 0);
+    // cpu.cache.monitor.count, cpu.haltpoll.* and the numeric dirtyrate.* fields (virsh asks for every
+    // group) are kept by name for the optional families; dirtyrate.calc_mode is a string and is not.
+    CHECK(s.extra.size() == 6);
+}
+
+TEST_CASE("a paused QEMU guest reports its state and reason and still its counters")
+{
+    const auto s = parse_stats_record(test_support::load_domstats("stats/qemu_paused.txt").at(0));
+    CHECK(s.state.state == 3);
+    CHECK(s.state.reason == 1);
+    CHECK(s.nics.size() == 2);
+    CHECK(s.disks.size() == 3);
+}
+
+TEST_CASE("a shut-off QEMU domain has no NICs or I/O counters, only sizes of its disks")
+{
+    const auto s = parse_stats_record(test_support::load_domstats("stats/qemu_shutoff.txt").at(0));
+    CHECK(s.state.state == 5);
+    CHECK_FALSE(s.nic_count.has_value());
+    CHECK(s.nics.empty());
+    REQUIRE(s.disks.size() == 3);
+    CHECK_FALSE(s.disks[0].rd_reqs.has_value());
+    CHECK(s.disks[0].capacity == 33554432u);
+}
+
+TEST_CASE("a NIC of type user is counted by libvirt but has no fields, so it yields no sample")
+{
+    const auto s = parse_stats_record(test_support::load_domstats("stats/qemu_user_nic.txt").at(0));
+    CHECK(s.nic_count == 3u);
+    REQUIRE(s.nics.size() == 2);
+    CHECK(s.skipped_devices == 0);
 }
