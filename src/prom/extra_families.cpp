@@ -44,6 +44,10 @@ Derived derive(std::string_view field)
         previous = part;
         field = dot == std::string_view::npos ? std::string_view() : field.substr(dot + 1);
     }
+    if (d.name.ends_with("_count")) {  // "_count" belongs to summaries: iothread.count → ..._iothreads
+        d.name.resize(d.name.size() - 6);
+        d.name += "s";
+    }
     if (d.name.ends_with("_ns")) {  // e.g. iothread poll-max-ns: base units, as promtool asks
         d.name.resize(d.name.size() - 3);
         d.name += "_seconds";

@@ -3,7 +3,8 @@
 series, values agree with --once within counter movement, hostile label values survive the round trip,
 promtool accepts a live scrape, and concurrent scrapes share collections.
 
-Usage: prometheus_scrape.py EXPORTER SOURCE_DIR
+Usage: prometheus_scrape.py EXPORTER SOURCE_DIR            (libvirt's test driver: demo and hostile nodes)
+       prometheus_scrape.py EXPORTER SOURCE_DIR --uri URI  (any other libvirt, e.g. real QEMU guests)
 """
 import json
 import re
@@ -44,8 +45,8 @@ def series_value(prom, query):
     return float(result[0]["value"][1])
 
 
-def check_node(node_file, hostile):
-    uri = f"test://{source_dir}/{node_file}"
+def check_node(node_file, hostile, uri=None):
+    uri = uri or f"test://{source_dir}/{node_file}"
     exp = Exporter(exporter_bin, work, uri)
     prom = None
     try:
@@ -141,7 +142,11 @@ def check_concurrent_scrapes():
         exp.stop()
 
 
-check_node("config/demo-node.xml", hostile=False)
-check_node("tests/fixtures/nodes/hostile-node.xml", hostile=True)
-tap.run("concurrent scrapes share collections", check_concurrent_scrapes)
+if "--uri" in sys.argv:
+    target = sys.argv[sys.argv.index("--uri") + 1]
+    check_node(target, hostile=False, uri=target)
+else:
+    check_node("config/demo-node.xml", hostile=False)
+    check_node("tests/fixtures/nodes/hostile-node.xml", hostile=True)
+    tap.run("concurrent scrapes share collections", check_concurrent_scrapes)
 sys.exit(tap.done())

@@ -89,6 +89,7 @@ inline collect::Snapshot sample_snapshot()
     a.disks.push_back(d);
     a.extra.push_back({"perf.cmt", 1234});
     a.extra.push_back({"iothread.1.poll-max-ns", 32768});
+    a.extra.push_back({"cpu.cache.monitor.count", 0});
     a.nic_count = 1;
     a.disk_count = 1;
     a.devices = devices;
