@@ -1,0 +1,288 @@
+#include "influx/pusher.hpp"
+
+#include <random>
+#include <regex>
+
+#include "util/backoff.hpp"
+
+namespace influx {
+
+namespace {
+
+std::string join_lines(const std::vector<std::string>& lines)
+{
+    std::size_t size = 0;
+    for (const auto& l : lines) size += l.size() + 1;
+    std::string body;
+    body.reserve(size);
+    for (const auto& l : lines) {
+        body += l;
+        body += '\n';
+    }
+    return body;
+}
+
+// InfluxDB 1.x says how many lines of a partial write it dropped ("... dropped=3"); without that
+// figure the whole batch counts as rejected.
+std::size_t rejected_count(const std::string& message, std::size_t batch)
+{
+    static const std::regex dropped("dropped=(\\d+)");
+    std::smatch m;
+    if (std::regex_search(message, m, dropped)) return std::min<std::size_t>(std::stoull(m[1].str()), batch);
+    return batch;
+}
+
+double unix_now()
+{
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+// What deliver() could not get through: the lines still to send and why.
+struct Pusher::Delivery {
+    WriteResult last;
+    std::vector<std::string> undelivered;
+};
+
+Pusher::Pusher(const config::PushConfig& config, collect::SnapshotStore& store, Producer producer, WriteFn write,
+               std::chrono::milliseconds collect_timeout)
+    : config_(config),
+      store_(store),
+      producer_(std::move(producer)),
+      write_(std::move(write)),
+      collect_timeout_(collect_timeout),
+      spool_(config.spool_dir, config.spool_max_bytes),
+      buffer_(config.buffer_max_lines)
+{
+}
+
+Pusher::~Pusher() { stop(); }
+
+void Pusher::start()
+{
+    std::lock_guard lock(mu_);
+    if (started_) return;
+    started_ = true;
+    stats_.running = true;
+    collector_ = std::thread([this] { collect_loop(); });
+    sender_ = std::thread([this] { send_loop(); });
+}
+
+void Pusher::pause() noexcept
+{
+    std::lock_guard lock(mu_);
+    paused_ = true;
+    stats_.running = false;
+}
+
+void Pusher::resume() noexcept
+{
+    {
+        std::lock_guard lock(mu_);
+        paused_ = false;
+        stats_.running = started_ && !stopping_;
+    }
+    wake_collector_.notify_all();
+    wake_sender_.notify_all();
+}
+
+PushStats Pusher::stats() const
+{
+    std::lock_guard lock(mu_);
+    PushStats s = stats_;
+    s.queued_lines = buffer_.size() + in_flight_.size();
+    s.spooled_lines = spool_.lines();
+    s.spool_bytes = spool_.bytes();
+    return s;
+}
+
+void Pusher::collect_loop() noexcept
+{
+    std::shared_ptr<const collect::Snapshot> previous;
+    auto next = std::chrono::steady_clock::now();
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+        wake_collector_.wait_until(lock, next, [&] { return stopping_; });
+        if (stopping_) break;
+        next += config_.interval;
+        if (std::chrono::steady_clock::now() > next) next = std::chrono::steady_clock::now() + config_.interval;
+        if (paused_) continue;
+        lock.unlock();
+        try {
+            const auto result = store_.get(collect_timeout_);
+            if (!result.fresh || !result.snapshot || !result.snapshot->libvirt_up ||
+                (previous && result.snapshot->sequence == previous->sequence)) {
+                // Nothing new to say: writing the last snapshot again would only repeat points.
+                lock.lock();
+                ++stats_.intervals_skipped;
+                continue;
+            }
+            auto lines = producer_(*result.snapshot, previous.get());
+            previous = result.snapshot;
+            queue(std::move(lines));
+        } catch (const std::exception& e) {
+            log_once_.log(util::LogLevel::error, "push", "collect", std::string("building lines failed: ") + e.what());
+        }
+        lock.lock();
+    }
+}
+
+void Pusher::queue(std::vector<std::string> lines)
+{
+    std::vector<std::string> overflow;
+    {
+        std::lock_guard lock(mu_);
+        overflow = buffer_.push(std::move(lines), std::chrono::steady_clock::now());
+    }
+    if (!overflow.empty()) spill(std::move(overflow));
+    wake_sender_.notify_all();
+}
+
+void Pusher::spill(std::vector<std::string> lines)
+{
+    // In spool-sized pieces, so a replayed segment is never more than one batch.
+    for (std::size_t i = 0; i < lines.size(); i += config_.batch_max_lines) {
+        const auto end = std::min(lines.size(), i + config_.batch_max_lines);
+        std::vector<std::string> part(std::make_move_iterator(lines.begin() + i), std::make_move_iterator(lines.begin() + end));
+        if (spool_.store(part)) continue;
+        std::lock_guard lock(mu_);
+        stats_.lines_dropped += part.size();
+        log_once_.log(util::LogLevel::warn, "push", "drop",
+                      spool_.enabled() ? "spool full (push.spool_max_bytes): dropping the oldest lines"
+                                       : "buffer full (push.buffer_max_lines) and no spool: dropping the oldest lines");
+    }
+}
+
+Pusher::Delivery Pusher::deliver(std::vector<std::string> lines)
+{
+    const WriteResult r = write_(join_lines(lines));
+    if (r.outcome == Outcome::too_large && lines.size() > 1) {
+        // 413: the server takes smaller bodies; each half on its own.
+        std::vector<std::string> right(std::make_move_iterator(lines.begin() + lines.size() / 2),
+                                       std::make_move_iterator(lines.end()));
+        lines.resize(lines.size() / 2);
+        Delivery left = deliver(std::move(lines));
+        if (!left.undelivered.empty()) {
+            left.undelivered.insert(left.undelivered.end(), std::make_move_iterator(right.begin()),
+                                    std::make_move_iterator(right.end()));
+            return left;
+        }
+        return deliver(std::move(right));
+    }
+    record(r, lines.size());
+    if (retryable(r.outcome) && r.outcome != Outcome::too_large) return Delivery{r, std::move(lines)};
+    return Delivery{r, {}};
+}
+
+void Pusher::record(const WriteResult& r, std::size_t lines)
+{
+    std::lock_guard lock(mu_);
+    if (r.outcome == Outcome::ok) {
+        stats_.lines_written += lines;
+        stats_.last_success_unix = unix_now();
+        failures_ = 0;
+        if (log_once_.clear("write")) util::log_info("push", "writes succeed again");
+        return;
+    }
+    std::string what = std::string(outcome_name(r.outcome)) + (r.status ? " (HTTP " + std::to_string(r.status) + ")" : "");
+    stats_.last_error = what + ": " + r.message;
+    if (r.outcome == Outcome::rejected || r.outcome == Outcome::too_large) {
+        const std::size_t rejected = r.outcome == Outcome::too_large ? lines : rejected_count(r.message, lines);
+        stats_.lines_written += lines - rejected;
+        stats_.lines_rejected += rejected;
+        util::log_warn("push", "server rejected " + std::to_string(rejected) + " of " + std::to_string(lines) +
+                                   " lines, not retrying: " + stats_.last_error);
+        return;
+    }
+    const char* hint = r.outcome == Outcome::auth        ? "authentication failed; check push.token or the user"
+                       : r.outcome == Outcome::not_found ? "unknown database or bucket"
+                                                         : "will retry";
+    log_once_.log(util::LogLevel::warn, "push", "write", "write failed, " + std::string(hint) + ": " + stats_.last_error);
+}
+
+void Pusher::wait_backoff(std::unique_lock<std::mutex>& lock, const WriteResult& r)
+{
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    ++failures_;
+    ++stats_.retries;
+    auto delay = util::backoff_delay(failures_, config_.retry_backoff_min, config_.retry_backoff_max,
+                                     std::uniform_real_distribution<double>(0.0, 1.0)(rng));
+    if (r.retry_after) delay = std::chrono::duration_cast<std::chrono::milliseconds>(*r.retry_after);
+    wake_sender_.wait_for(lock, delay, [&] { return stopping_; });
+}
+
+// Sends the oldest data there is: the spool first (it is older than anything in memory), then a batch
+// being retried, then the buffer.
+Pusher::SendResult Pusher::send_one(std::unique_lock<std::mutex>& lock, bool include_spool)
+{
+    std::optional<Spool::Segment> segment;
+    std::vector<std::string> batch;
+    if (include_spool && in_flight_.empty()) {
+        lock.unlock();
+        segment = spool_.oldest();
+        lock.lock();
+    }
+    if (segment) batch = segment->lines;
+    else if (!in_flight_.empty()) batch = std::move(in_flight_);
+    else if (!buffer_.empty() && (buffer_.size() >= config_.batch_max_lines || stopping_ ||
+                                  std::chrono::steady_clock::now() - buffer_.oldest_at() >= config_.batch_max_sec))
+        batch = buffer_.take(config_.batch_max_lines);
+    else return SendResult::nothing;
+    in_flight_.clear();
+
+    lock.unlock();
+    Delivery d = deliver(std::move(batch));
+    if (segment) {
+        if (d.undelivered.empty()) spool_.remove(segment->id);
+    } else if (!d.undelivered.empty() && spool_.enabled() && spool_.store(d.undelivered)) {
+        d.undelivered.clear();  // durable now; the spool replays it first
+    }
+    lock.lock();
+    if (!d.undelivered.empty() && !segment) in_flight_ = std::move(d.undelivered);
+    if (!retryable(d.last.outcome) || d.last.outcome == Outcome::too_large) return SendResult::delivered;
+    wait_backoff(lock, d.last);
+    return SendResult::failed;
+}
+
+void Pusher::send_loop() noexcept
+{
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+        if (paused_ || send_one(lock, true) == SendResult::nothing) {
+            // Nothing due: wake for new lines, for the batch age, or to stop.
+            wake_sender_.wait_for(lock, std::min<std::chrono::milliseconds>(config_.batch_max_sec, std::chrono::milliseconds(200)),
+                                  [&] { return stopping_; });
+        }
+    }
+    // Shutdown: deliver what is in memory until the deadline (the spool is durable and waits for the
+    // next start), stop at the first failure, and keep the rest in the spool.
+    const auto deadline = std::chrono::steady_clock::now() + config_.shutdown_timeout;
+    while (std::chrono::steady_clock::now() < deadline && send_one(lock, false) == SendResult::delivered) {
+    }
+    std::vector<std::string> rest = std::move(in_flight_);
+    auto queued = buffer_.take(buffer_.size());
+    rest.insert(rest.end(), std::make_move_iterator(queued.begin()), std::make_move_iterator(queued.end()));
+    lock.unlock();
+    if (!rest.empty()) {
+        util::log_info("push", "shutting down with " + std::to_string(rest.size()) + " lines undelivered; " +
+                                   (spool_.enabled() ? "spooling them" : "no spool, so they are lost"));
+        spill(std::move(rest));
+    }
+}
+
+void Pusher::stop() noexcept
+{
+    {
+        std::lock_guard lock(mu_);
+        if (!started_ || stopping_) return;
+        stopping_ = true;
+        stats_.running = false;
+    }
+    wake_collector_.notify_all();
+    wake_sender_.notify_all();
+    if (collector_.joinable()) collector_.join();
+    if (sender_.joinable()) sender_.join();
+}
+
+}  // namespace influx

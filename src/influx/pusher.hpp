@@ -1,0 +1,98 @@
+// The InfluxDB push loop: every push.interval a collector thread turns the latest snapshot into lines
+// (the four measurements) and queues them; a sender thread delivers batches of at most batch_max_lines,
+// sent when full or batch_max_sec after the first line was queued. The sender owns retry and backoff
+// (Retry-After for 429/503, capped exponential backoff with jitter otherwise), splits a batch the server
+// calls too large, and moves what it cannot deliver to the durable spool, which it replays first.
+//
+// Ownership: owns its two threads; borrows the store, the producer's captures and the clock.
+// Thread-safety: start/stop/pause/resume/stats from any thread. Throws: start() throws
+// std::system_error if a thread cannot be created; the loops themselves never throw.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "collect/snapshot_store.hpp"
+#include "config/config.hpp"
+#include "influx/line_buffer.hpp"
+#include "influx/spool.hpp"
+#include "influx/write_request.hpp"
+#include "util/log.hpp"
+
+namespace influx {
+
+struct PushStats {
+    bool running = false;            // the loop is started and not paused
+    std::size_t queued_lines = 0;    // in memory, including a batch being retried
+    std::size_t spooled_lines = 0;
+    std::uint64_t spool_bytes = 0;
+    std::uint64_t lines_written = 0;
+    std::uint64_t lines_dropped = 0;   // no room in memory or spool
+    std::uint64_t lines_rejected = 0;  // the server refused them (400/422, or a single line too large)
+    std::uint64_t retries = 0;
+    std::uint64_t intervals_skipped = 0;  // no fresh snapshot in time for an interval
+    double last_success_unix = 0;
+    std::string last_error;
+};
+
+class Pusher {
+public:
+    // Turns a snapshot (and the previous one, for rates; null on the first push) into encoded lines.
+    using Producer = std::function<std::vector<std::string>(const collect::Snapshot&, const collect::Snapshot*)>;
+    // One POST of newline-separated lines (Writer::write in the daemon, a fake in tests).
+    using WriteFn = std::function<WriteResult(std::string_view)>;
+
+    Pusher(const config::PushConfig& config, collect::SnapshotStore& store, Producer producer, WriteFn write,
+           std::chrono::milliseconds collect_timeout);
+    ~Pusher();
+
+    void start();
+    // Stops collecting, tries to deliver what is queued until push.shutdown_timeout, spools the rest.
+    void stop() noexcept;
+    // Pause/resume collecting and sending (POST /api/push/stop|start); queued lines are kept.
+    void pause() noexcept;
+    void resume() noexcept;
+    PushStats stats() const;
+
+private:
+    struct Delivery;
+    void collect_loop() noexcept;
+    void send_loop() noexcept;
+    void queue(std::vector<std::string> lines);
+    Delivery deliver(std::vector<std::string> lines);
+    enum class SendResult { nothing, delivered, failed };
+    SendResult send_one(std::unique_lock<std::mutex>& lock, bool include_spool);
+    void wait_backoff(std::unique_lock<std::mutex>& lock, const WriteResult& r);
+    void record(const WriteResult& r, std::size_t lines);
+    void spill(std::vector<std::string> lines);  // to the spool, or dropped and counted
+
+    config::PushConfig config_;
+    collect::SnapshotStore& store_;
+    Producer producer_;
+    WriteFn write_;
+    std::chrono::milliseconds collect_timeout_;
+    Spool spool_;
+
+    mutable std::mutex mu_;
+    std::condition_variable wake_sender_;
+    std::condition_variable wake_collector_;
+    LineBuffer buffer_;
+    std::vector<std::string> in_flight_;  // a batch being retried when there is no spool
+    PushStats stats_;
+    unsigned failures_ = 0;
+    bool paused_ = false;
+    bool stopping_ = false;
+    bool started_ = false;
+    util::LogOnce log_once_;
+    std::thread collector_;
+    std::thread sender_;
+};
+
+}  // namespace influx
