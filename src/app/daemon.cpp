@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include "app/pipeline.hpp"
+#include "app/push.hpp"
 #include "collect/snapshot_json.hpp"
 #include "http/server.hpp"
 #include "prom/snapshot_collectable.hpp"
@@ -85,6 +86,9 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         Pipeline pipeline(config, clock);
         pipeline.start();
         prom::SnapshotCollectable metrics(pipeline.store(), pipeline.cache(), clock, config.web.scrape_timeout);
+        // Before the server exists: HTTP threads read what set_push_status installs.
+        auto pusher = make_pusher(config, pipeline.store());
+        if (pusher) metrics.set_push_status([p = pusher.get()] { return push_status(p->stats()); });
         http::ServerOptions web;
         web.listen_addresses = config.web.listen_addresses;
         web.metrics_path = config.web.telemetry_path;
@@ -93,11 +97,10 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         http::Server server(web, metrics,
                             http::StatusSource{config.libvirt.uri, [&connection] { return connection.connected(); },
                                                [&store] { return store.latest(); }});
-        if (config.push.active())
-            util::log_warn("app", "push.url is set, but this version does not push to InfluxDB yet; serving /metrics only");
         std::string ports;
         for (int p : server.ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
         util::log_info("app", "virt-exporter listening on port " + ports + ", libvirt " + config.libvirt.uri);
+        if (pusher) pusher->start();
 
         for (;;) {
             int sig = 0;
@@ -109,7 +112,9 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
             util::log_info("app", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
             break;
         }
-        // The server goes first (scope order), so no scrape waits on a store that is stopping.
+        // Push first: stop collecting and flush or spool within push.shutdown_timeout while libvirt and the
+        // store are still there. Then the server (scope order), so no scrape waits on a stopping store.
+        if (pusher) pusher->stop();
     } catch (...) {
         util::log_error("app", util::current_error_chain());
         return 1;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,20 @@ namespace prom {
 
 using Families = std::vector<prometheus::MetricFamily>;
 
+// The InfluxDB push loop's counters, as the push library reports them (copied, so prom does not depend
+// on influx).
+struct PushStatus {
+    bool running = false;
+    std::uint64_t queued_lines = 0;
+    std::uint64_t spooled_lines = 0;
+    std::uint64_t spool_bytes = 0;
+    std::uint64_t lines_written = 0;
+    std::uint64_t lines_dropped = 0;
+    std::uint64_t lines_rejected = 0;
+    std::uint64_t retries = 0;
+    double last_success_unix = 0;
+};
+
 // What the exporter knows about itself at scrape time.
 struct ExporterStatus {
     bool fresh = true;                 // the snapshot is the one this scrape asked for
@@ -26,6 +41,7 @@ struct ExporterStatus {
     double snapshot_age_seconds = 0;   // now − snapshot.taken_at
     collect::DeviceCacheStats cache;
     std::string version;
+    std::optional<PushStatus> push;  // empty when no push is configured
 };
 
 struct Scrape {
@@ -40,11 +56,12 @@ void add_interface_families(const Scrape& scrape, Families& out);
 void add_block_families(const Scrape& scrape, Families& out);
 void add_extra_families(const Scrape& scrape, Families& out);
 void add_exporter_families(const Scrape& scrape, Families& out);
+void add_push_families(const Scrape& scrape, Families& out);
 
 using GroupBuilder = void (*)(const Scrape&, Families&);
 inline constexpr GroupBuilder groups[] = {
     add_exporter_families, add_domain_families,    add_cpu_families,   add_memory_families,
-    add_interface_families, add_block_families,    add_extra_families,
+    add_interface_families, add_block_families,    add_extra_families, add_push_families,
 };
 
 Families build_families(const Scrape& scrape);

@@ -23,6 +23,7 @@ Scrape SnapshotCollectable::scrape() const
     s.status.collections = store_.collections();
     s.status.cache = cache_.stats();
     s.status.version = VIRT_EXPORTER_VERSION;
+    if (push_status_) s.status.push = push_status_();
     if (s.snapshot)
         s.status.snapshot_age_seconds = std::chrono::duration<double>(clock_.wall() - s.snapshot->taken_at).count();
     return s;

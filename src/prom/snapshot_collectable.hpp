@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 
 #include <prometheus/collectable.h>
 
@@ -22,6 +23,9 @@ public:
     SnapshotCollectable(collect::SnapshotStore& store, const collect::DeviceCache& cache, const util::Clock& clock,
                         std::chrono::milliseconds scrape_timeout);
 
+    // Where the push loop's counters come from; unset when no push is configured.
+    void set_push_status(std::function<PushStatus()> source) { push_status_ = std::move(source); }
+
     std::vector<prometheus::MetricFamily> Collect() const override;
     // The inputs Collect() builds from (exposed for tests and the landing page).
     Scrape scrape() const;
@@ -31,6 +35,7 @@ private:
     const collect::DeviceCache& cache_;
     const util::Clock& clock_;
     std::chrono::milliseconds timeout_;
+    std::function<PushStatus()> push_status_;
 };
 
 // Prometheus text format 0.0.4.

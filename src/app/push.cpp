@@ -1,0 +1,44 @@
+#include "app/push.hpp"
+
+#include <unistd.h>
+
+#include "influx/measurements.hpp"
+#include "influx/writer.hpp"
+#include "util/log.hpp"
+
+namespace app {
+namespace {
+
+std::string hostname()
+{
+    char buf[256] = "";
+    if (gethostname(buf, sizeof buf - 1) != 0) return {};
+    return buf;
+}
+
+}  // namespace
+
+std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store)
+{
+    const config::PushConfig& push = config.push;
+    if (!push.active()) return nullptr;
+    auto writer = std::make_shared<influx::Writer>(push);
+    influx::MeasurementOptions options{push.host_tag.empty() ? hostname() : push.host_tag, push.extra_tags};
+    const influx::Precision precision = influx::precision_from(push.precision);
+    auto producer = [options, precision](const collect::Snapshot& now, const collect::Snapshot* before) {
+        return influx::measurement_lines(now, before, options, precision);
+    };
+    // The writer lives as long as the pusher's copy of this function: only the sender thread calls it.
+    auto write = [writer](std::string_view lines) { return writer->write(lines); };
+    util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " + influx::describe(push) +
+                               (push.spool_dir.empty() ? ", no spool" : ", spool in " + push.spool_dir));
+    return std::make_unique<influx::Pusher>(push, store, producer, write, config.libvirt.timeout);
+}
+
+prom::PushStatus push_status(const influx::PushStats& s)
+{
+    return prom::PushStatus{s.running,       s.queued_lines,   s.spooled_lines, s.spool_bytes,       s.lines_written,
+                            s.lines_dropped, s.lines_rejected, s.retries,       s.last_success_unix};
+}
+
+}  // namespace app
