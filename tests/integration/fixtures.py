@@ -166,3 +166,58 @@ class SessionLibvirtd:
                 self.proc.wait()
         if self.proc:
             self.log.close()
+
+
+class InfluxDB(Process):
+    """InfluxDB 1.x (Debian `influxdb`) with every port on loopback and its data in a temp dir."""
+
+    def __init__(self, workdir, database="vms", port=None):
+        self.port = port or free_port()
+        self.rpc_port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="influxd-", dir=workdir)
+        self.database = database
+        self.config = os.path.join(self.dir, "influxdb.conf")
+        with open(self.config, "w") as f:
+            f.write(f"""reporting-enabled = false
+bind-address = "127.0.0.1:{self.rpc_port}"
+[meta]
+  dir = "{self.dir}/meta"
+[data]
+  dir = "{self.dir}/data"
+  wal-dir = "{self.dir}/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:{self.port}"
+  log-enabled = false
+[ifql]
+  enabled = false
+[continuous_queries]
+  enabled = false
+""")
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.start()
+
+    def start(self):
+        super().__init__([shutil.which("influxd") or "/usr/bin/influxd", "run", "-config", self.config],
+                         os.path.join(self.dir, "influxd.log"))
+        wait_until(lambda: http_get(self.url + "/ping", timeout=2)[0] == 204, 60, "influxd /ping")
+        self.query(f'CREATE DATABASE "{self.database}"')
+
+    def query(self, q):
+        data = urllib.parse.urlencode({"q": q, "db": self.database}).encode()
+        req = urllib.request.Request(self.url + "/query", data=data)
+        with urllib.request.urlopen(req, timeout=30) as r:
+            body = json.loads(r.read())
+        for result in body.get("results", []):
+            if "error" in result:
+                raise AssertionError(f"{q}: {result['error']}")
+        return body["results"][0].get("series", [])
+
+    def count(self, measurement, where=""):
+        series = self.query(f'SELECT COUNT(*) FROM "{measurement}" {where}')
+        if not series:
+            return 0
+        cols = series[0]["columns"]
+        return max((v for c, v in zip(cols, series[0]["values"][0]) if c != "time" and v is not None), default=0)
