@@ -1,0 +1,108 @@
+#include <doctest/doctest.h>
+
+#include "influx/write_request.hpp"
+
+#include <algorithm>
+
+using influx::Outcome;
+
+namespace {
+
+config::PushConfig push(const std::string& api)
+{
+    config::PushConfig p;
+    p.url = "http://127.0.0.1:8086/";
+    p.api = api;
+    p.database = "vm stats";
+    p.org = "acme & co";
+    p.token = "tok-123";
+    return p;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s)
+{
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("the v1 request goes to /write with db, rp and precision u for microseconds")
+{
+    auto p = push("v1");
+    p.retention_policy = "one week";
+    p.precision = "us";
+    const auto r = influx::build_request(p, true);
+    CHECK(r.url == "http://127.0.0.1:8086/write?db=vm%20stats&precision=u&rp=one%20week");
+    CHECK(has(r.headers, "Authorization: Token tok-123"));
+    CHECK(has(r.headers, "Content-Encoding: gzip"));
+}
+
+TEST_CASE("the v1 request uses basic auth when a user and no token is configured")
+{
+    auto p = push("v1");
+    p.token.clear();
+    p.username = "writer";
+    p.password = "pw";
+    const auto r = influx::build_request(p, false);
+    CHECK(r.basic_user == "writer");
+    CHECK(r.basic_password == "pw");
+    for (const auto& h : r.headers) CHECK(h.find("Authorization") == std::string::npos);
+    CHECK_FALSE(has(r.headers, "Content-Encoding: gzip"));
+}
+
+TEST_CASE("the v2 request carries org, bucket (the database by default) and a Token header")
+{
+    const auto r = influx::build_request(push("v2"), true);
+    CHECK(r.url == "http://127.0.0.1:8086/api/v2/write?org=acme%20%26%20co&bucket=vm%20stats&precision=ns");
+    CHECK(has(r.headers, "Authorization: Token tok-123"));
+}
+
+TEST_CASE("the v3 request goes to /api/v3/write_lp with a Bearer header and a long precision name")
+{
+    auto p = push("v3");
+    p.precision = "ms";
+    const auto r = influx::build_request(p, true);
+    CHECK(r.url == "http://127.0.0.1:8086/api/v3/write_lp?db=vm%20stats&precision=millisecond");
+    CHECK(has(r.headers, "Authorization: Bearer tok-123"));
+}
+
+TEST_CASE("the endpoint description for logs carries no credentials")
+{
+    auto p = push("v1");
+    p.url = "https://user:secret@influx.example:8086";
+    const auto d = influx::describe(p);
+    CHECK(d == "POST https://influx.example:8086/write (v1)");
+    CHECK(d.find("secret") == std::string::npos);
+    CHECK(d.find("tok-123") == std::string::npos);
+}
+
+TEST_CASE("answers are classified as SPEC section 3 says")
+{
+    CHECK(influx::classify(204, "", "").outcome == Outcome::ok);
+    const auto partial = influx::classify(400, R"({"error":"partial write: field type conflict dropped=2"})", "");
+    CHECK(partial.outcome == Outcome::rejected);
+    CHECK(partial.message == "partial write: field type conflict dropped=2");
+    CHECK(influx::classify(422, "{}", "").outcome == Outcome::rejected);
+    CHECK(influx::classify(401, R"({"error":"authorization failed"})", "").outcome == Outcome::auth);
+    CHECK(influx::classify(403, "", "").outcome == Outcome::auth);
+    CHECK(influx::classify(404, R"({"error":"database not found: \"vms\""})", "").message == "database not found: \"vms\"");
+    CHECK(influx::classify(413, "", "").outcome == Outcome::too_large);
+    const auto slow = influx::classify(429, "", " 7");
+    CHECK(slow.outcome == Outcome::throttled);
+    CHECK(slow.retry_after == std::chrono::seconds(7));
+    CHECK(influx::classify(503, "", "").outcome == Outcome::throttled);
+    CHECK_FALSE(influx::classify(503, "", "soon").retry_after.has_value());
+    CHECK(influx::classify(500, "boom", "").outcome == Outcome::server_error);
+    CHECK(influx::classify(502, "", "").outcome == Outcome::server_error);
+    CHECK_FALSE(influx::retryable(Outcome::ok));
+    CHECK_FALSE(influx::retryable(Outcome::rejected));
+    CHECK(influx::retryable(Outcome::auth));
+    CHECK(influx::retryable(Outcome::network_error));
+}
+
+TEST_CASE("a long or multi-line error body becomes one bounded log line")
+{
+    const auto r = influx::classify(500, std::string(2000, 'x') + "\nmore", "");
+    CHECK(r.message.size() <= 515);
+    CHECK(r.message.find('\n') == std::string::npos);
+}
