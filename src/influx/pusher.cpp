@@ -64,7 +64,7 @@ void Pusher::start()
     std::lock_guard lock(mu_);
     if (started_) return;
     started_ = true;
-    stats_.running = true;
+    stats_.running = !paused_;
     collector_ = std::thread([this] { collect_loop(); });
     sender_ = std::thread([this] { send_loop(); });
 }
