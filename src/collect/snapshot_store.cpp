@@ -1,5 +1,7 @@
 #include "collect/snapshot_store.hpp"
 
+#include <algorithm>
+
 namespace collect {
 
 SnapshotStore::SnapshotStore(Collect collect, const util::Clock& clock, std::chrono::milliseconds max_age)
@@ -20,10 +22,12 @@ void SnapshotStore::stop()
     if (worker_.joinable()) worker_.join();
 }
 
-SnapshotResult SnapshotStore::get(std::chrono::milliseconds timeout)
+SnapshotResult SnapshotStore::get(std::chrono::milliseconds timeout) { return get(timeout, max_age_); }
+
+SnapshotResult SnapshotStore::get(std::chrono::milliseconds timeout, std::chrono::milliseconds max_age)
 {
     std::unique_lock lock(mu_);
-    if (latest_ && clock_.now() - latest_at_ < max_age_) return {latest_, true};
+    if (latest_ && clock_.now() - latest_at_ < std::min(max_age, max_age_)) return {latest_, true};
     if (stopping_) return {latest_, false};
     // Join the collection in flight, or ask for the next one: either way one collection serves all
     // callers that arrive while it runs.

@@ -38,6 +38,9 @@ public:
     // A snapshot no older than max_age, collecting (or joining the collection in flight) if needed,
     // waiting at most `timeout` of real time.
     SnapshotResult get(std::chrono::milliseconds timeout);
+    // The same with a tighter freshness bound for this caller (the push loop asks for one younger than
+    // half its interval, so two intervals never share a collection).
+    SnapshotResult get(std::chrono::milliseconds timeout, std::chrono::milliseconds max_age);
     // The last finished snapshot without triggering a collection (null if none yet).
     std::shared_ptr<const Snapshot> latest() const;
     // Collections finished so far.

@@ -110,7 +110,7 @@ void Pusher::collect_loop() noexcept
         if (paused_) continue;
         lock.unlock();
         try {
-            const auto result = store_.get(collect_timeout_);
+            const auto result = store_.get(collect_timeout_, config_.interval / 2);
             if (!result.fresh || !result.snapshot || !result.snapshot->libvirt_up ||
                 (previous && result.snapshot->sequence == previous->sequence)) {
                 // Nothing new to say: writing the last snapshot again would only repeat points.

@@ -85,3 +85,15 @@ TEST_CASE("before the first collection finishes a timed-out caller gets no snaps
     CHECK(r.snapshot == nullptr);
     release = true;
 }
+
+TEST_CASE("a caller can ask for a snapshot fresher than the store's max_age")
+{
+    util::ManualClock clock;
+    int runs = 0;
+    collect::SnapshotStore store([&] { return ++runs, collect::Snapshot{}; }, clock, 1000ms);
+    const auto first = store.get(5s);
+    clock.advance(600ms);
+    CHECK(store.get(5s).snapshot == first.snapshot);          // within the store's 1 s
+    CHECK(store.get(5s, 500ms).snapshot != first.snapshot);  // too old for this caller
+    CHECK(runs == 2);
+}
