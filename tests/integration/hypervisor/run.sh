@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one check of the real-hypervisor tier: brings up libvirtd and two booted QEMU guests, runs the
 # check (TAP on stdout), and tears everything down again, also when the check fails.
-#   run.sh EXPORTER SOURCE_DIR once|prometheus
+#   run.sh EXPORTER SOURCE_DIR once|prometheus|influx
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 exporter=$1 src=$2 check=$3
@@ -16,5 +16,6 @@ fi
 case $check in
   once) python3 "$here/check_once_vs_domstats.py" "$exporter" qemu:///system ;;
   prometheus) python3 "$here/../prometheus_scrape.py" "$exporter" "$src" --uri qemu:///system ;;
-  *) echo "usage: $0 EXPORTER SOURCE_DIR once|prometheus" >&2; exit 2 ;;
+  influx) python3 "$here/../influx_push.py" "$exporter" "$src" --uri qemu:///system ;;
+  *) echo "usage: $0 EXPORTER SOURCE_DIR once|prometheus|influx" >&2; exit 2 ;;
 esac
