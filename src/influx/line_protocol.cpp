@@ -3,166 +3,278 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace influx {
 namespace {
 
-void append_escaped(std::string& out, std::string_view text, std::string_view specials)
+constexpr std::string_view measurement_escapes = ", ";
+constexpr std::string_view key_escapes = ",= ";
+constexpr std::string_view hex = "0123456789abcdef";
+
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if there is none (overlong forms,
+// surrogates and code points above U+10FFFF count as invalid, as Go and Rust treat them).
+std::size_t utf8_length(std::string_view s, std::size_t i)
 {
-    while (!text.empty() && text.back() == '\\') text.remove_suffix(1);
-    for (char c : text) {
-        if (c == '\n' || c == '\r') c = ' ';
-        if (specials.find(c) != std::string_view::npos) out += '\\';
-        out += c;
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const unsigned char c = b(0);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) n = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        if (c == 0xe0) lo = 0xa0;
+        if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        if (c == 0xf0) lo = 0x90;
+        if (c == 0xf4) hi = 0x8f;
+    } else return 0;
+    if (i + n > s.size()) return 0;
+    if (b(1) < lo || b(1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if (b(k) < 0x80 || b(k) > 0xbf) return 0;
+    return n;
+}
+
+// Invalid UTF-8 becomes U+FFFD; the common all-valid case returns the input unchanged.
+std::string_view valid_utf8(std::string_view in, std::string& scratch)
+{
+    std::size_t i = 0;
+    while (i < in.size()) {
+        const std::size_t n = utf8_length(in, i);
+        if (n == 0) break;
+        i += n;
+    }
+    if (i == in.size()) return in;
+    scratch.assign(in.substr(0, i));
+    while (i < in.size()) {
+        const std::size_t n = utf8_length(in, i);
+        if (n == 0) {
+            scratch += "\xef\xbf\xbd";
+            ++i;
+        } else {
+            scratch.append(in.substr(i, n));
+            i += n;
+        }
+    }
+    return scratch;
+}
+
+void append_control(std::string& out, unsigned char c)
+{
+    out += '\\';
+    switch (c) {
+    case '\n': out += 'n'; return;
+    case '\r': out += 'r'; return;
+    case '\t': out += 't'; return;
+    case '\f': out += 'f'; return;
+    case '\v': out += 'v'; return;
+    default:
+        out += 'x';
+        out += hex[c >> 4];
+        out += hex[c & 0xf];
     }
 }
 
-bool representable(std::string_view text)
+// Sanitizes `name` (see the header) and, with non-empty `escapes`, escapes those characters.
+void append_name(std::string& out, std::string_view name, std::string_view escapes)
 {
-    return text.find_first_not_of('\\') != std::string_view::npos;
+    std::string scratch;
+    const std::string_view in = valid_utf8(name, scratch);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(in[i]);
+        if (c == '\\') {
+            // Only a backslash before a plain character reads the same in every parser.
+            const bool plain = i + 1 < in.size() && !is_control(static_cast<unsigned char>(in[i + 1])) &&
+                               std::string_view("\\,= \"").find(in[i + 1]) == std::string_view::npos;
+            out += plain ? '\\' : '/';
+        } else if (is_control(c)) {
+            append_control(out, c);
+        } else {
+            if (escapes.find(static_cast<char>(c)) != std::string_view::npos) out += '\\';
+            out += static_cast<char>(c);
+        }
+    }
 }
 
-bool append_field_value(std::string& out, const FieldValue& value)
+// A string field value as every server stores it: a newline or carriage return becomes the two
+// characters `\n` / `\r` (a raw one would end the line for 1.x and VictoriaMetrics).
+void append_string(std::string& out, std::string_view value)
 {
+    std::string scratch;
+    for (char c : valid_utf8(value, scratch)) {
+        if (c == '\n' || c == '\r') {
+            out += '\\';
+            out += c == '\n' ? 'n' : 'r';
+        } else {
+            out += c;
+        }
+    }
+}
+
+std::optional<FieldValue> writable(const FieldValue& value)
+{
+    if (const auto* u = std::get_if<std::uint64_t>(&value)) {
+        if (*u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+        return FieldValue(static_cast<std::int64_t>(*u));
+    }
+    if (const auto* d = std::get_if<double>(&value); d && !std::isfinite(*d)) return std::nullopt;
+    if (const auto* s = std::get_if<std::string>(&value)) return FieldValue(sanitize_string(*s));
+    return value;
+}
+
+template <typename Item>
+void sort_and_dedupe(std::vector<Item>& items)
+{
+    std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
+    items.erase(std::unique(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key == b.key; }),
+                items.end());
+}
+
+void append_value(std::string& out, const FieldValue& value)
+{
+    char buf[32];
     if (const auto* i = std::get_if<std::int64_t>(&value)) {
-        out += std::to_string(*i);
+        out.append(buf, std::to_chars(buf, buf + sizeof buf, *i).ptr);
         out += 'i';
     } else if (const auto* d = std::get_if<double>(&value)) {
-        if (!std::isfinite(*d)) return false;
-        char buf[32];
-        const auto r = std::to_chars(buf, buf + sizeof buf, *d);
-        out.append(buf, r.ptr);
+        out += format_float(*d);
     } else if (const auto* b = std::get_if<bool>(&value)) {
         out += *b ? "true" : "false";
-    } else {
+    } else if (const auto* s = std::get_if<std::string>(&value)) {
+        // canonical() sanitized it already: only quotes and backslashes are left to escape.
         out += '"';
-        for (char c : std::get<std::string>(value)) {
+        for (char c : *s) {
             if (c == '"' || c == '\\') out += '\\';
             out += c;
         }
         out += '"';
     }
-    return true;
-}
-
-std::int64_t scale(std::int64_t ns, Precision p)
-{
-    switch (p) {
-    case Precision::us: return ns / 1000;
-    case Precision::ms: return ns / 1000000;
-    case Precision::s: return ns / 1000000000;
-    case Precision::ns: break;
-    }
-    return ns;
-}
-
-// Reads up to an unescaped stop character, unescaping as it goes (the decode side of append_escaped).
-std::string read_until(std::string_view line, std::size_t& pos, std::string_view stops)
-{
-    std::string out;
-    while (pos < line.size() && stops.find(line[pos]) == std::string_view::npos) {
-        if (line[pos] == '\\' && pos + 1 < line.size() && std::string_view(",= ").find(line[pos + 1]) != std::string_view::npos)
-            ++pos;
-        out += line[pos++];
-    }
-    return out;
 }
 
 }  // namespace
 
-Precision precision_from(std::string_view name) noexcept
+std::optional<Precision> parse_precision(std::string_view text) noexcept
 {
-    if (name == "us") return Precision::us;
-    if (name == "ms") return Precision::ms;
-    if (name == "s") return Precision::s;
-    return Precision::ns;
+    if (text == "ns") return Precision::ns;
+    if (text == "us") return Precision::us;
+    if (text == "ms") return Precision::ms;
+    if (text == "s") return Precision::s;
+    return std::nullopt;
 }
 
-std::optional<std::string> encode(const Point& point, Precision precision)
+Precision precision_from(std::string_view text) noexcept { return parse_precision(text).value_or(Precision::ns); }
+
+std::string_view to_string(Precision p) noexcept
 {
-    if (!representable(point.measurement)) return std::nullopt;
-    std::string line;
-    line.reserve(256);
-    append_escaped(line, point.measurement, ", ");
-
-    std::vector<const std::pair<std::string, std::string>*> tags;
-    for (const auto& t : point.tags)
-        if (representable(t.first) && representable(t.second)) tags.push_back(&t);
-    std::sort(tags.begin(), tags.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
-    for (const auto* t : tags) {
-        line += ',';
-        append_escaped(line, t->first, ",= ");
-        line += '=';
-        append_escaped(line, t->second, ",= ");
+    switch (p) {
+    case Precision::us: return "us";
+    case Precision::ms: return "ms";
+    case Precision::s: return "s";
+    case Precision::ns: break;
     }
-
-    char separator = ' ';
-    for (const auto& [key, value] : point.fields) {
-        if (!representable(key)) continue;
-        std::string field;
-        append_escaped(field, key, ",= ");
-        field += '=';
-        if (!append_field_value(field, value)) continue;
-        line += separator;
-        line += field;
-        separator = ',';
-    }
-    if (separator == ' ') return std::nullopt;  // no field left
-    line += ' ';
-    line += std::to_string(scale(point.timestamp_ns, precision));
-    return line;
+    return "ns";
 }
 
-std::optional<Point> decode(std::string_view line)
+namespace {
+std::int64_t divisor(Precision p) noexcept
+{
+    switch (p) {
+    case Precision::us: return 1'000;
+    case Precision::ms: return 1'000'000;
+    case Precision::s: return 1'000'000'000;
+    case Precision::ns: break;
+    }
+    return 1;
+}
+}  // namespace
+
+std::int64_t scale_timestamp(std::int64_t ns, Precision p) noexcept
+{
+    const std::int64_t d = divisor(p);
+    const std::int64_t q = ns / d;
+    return (ns % d != 0 && ns < 0) ? q - 1 : q;
+}
+
+std::int64_t unscale_timestamp(std::int64_t value, Precision p) noexcept { return value * divisor(p); }
+
+std::string sanitize_name(std::string_view name)
+{
+    std::string out;
+    append_name(out, name, {});
+    return out;
+}
+
+std::string sanitize_string(std::string_view value)
+{
+    std::string out;
+    append_string(out, value);
+    return out;
+}
+
+std::string format_float(double value)
+{
+    char buf[40];
+    std::string text(buf, std::to_chars(buf, buf + sizeof buf, value).ptr);
+    // "-1e+06" -> "-1.0e+06": older InfluxDB 3 parsers read a signed exponent form only with a '.'.
+    if (const auto e = text.find('e'); e != std::string::npos && text.find('.') == std::string::npos)
+        text.insert(e, ".0");
+    return text;
+}
+
+std::optional<Point> canonical(const Point& point)
 {
     Point p;
-    std::size_t pos = 0;
-    p.measurement = read_until(line, pos, ", ");
-    while (pos < line.size() && line[pos] == ',') {
-        ++pos;
-        std::string key = read_until(line, pos, "=");
-        if (pos >= line.size()) return std::nullopt;
-        ++pos;
-        p.tags.emplace_back(std::move(key), read_until(line, pos, ", "));
+    p.measurement = sanitize_name(point.measurement);
+    if (p.measurement.empty() || p.measurement.front() == '#') return std::nullopt;
+    p.timestamp_ns = point.timestamp_ns;
+    for (const auto& t : point.tags) {
+        if (t.key.empty() || t.value.empty() || t.key == "time") continue;
+        p.tags.push_back({sanitize_name(t.key), sanitize_name(t.value)});
     }
-    if (pos >= line.size() || line[pos] != ' ') return std::nullopt;
-    ++pos;
-    while (pos < line.size()) {
-        std::string key = read_until(line, pos, "=");
-        if (pos >= line.size()) return std::nullopt;
-        ++pos;
-        if (pos < line.size() && line[pos] == '"') {
-            std::string s;
-            for (++pos; pos < line.size() && line[pos] != '"'; ++pos) {
-                if (line[pos] == '\\' && pos + 1 < line.size()) ++pos;
-                s += line[pos];
-            }
-            if (pos >= line.size()) return std::nullopt;
-            ++pos;
-            p.fields.emplace_back(std::move(key), std::move(s));
-        } else {
-            const auto end = line.find_first_of(", ", pos);
-            const std::string_view v = line.substr(pos, end == std::string_view::npos ? end : end - pos);
-            pos = end == std::string_view::npos ? line.size() : end;
-            if (v == "true" || v == "false") {
-                p.fields.emplace_back(std::move(key), v == "true");
-            } else if (!v.empty() && v.back() == 'i') {
-                std::int64_t i = 0;
-                if (std::from_chars(v.data(), v.data() + v.size() - 1, i).ec != std::errc()) return std::nullopt;
-                p.fields.emplace_back(std::move(key), i);
-            } else {
-                double d = 0;
-                if (std::from_chars(v.data(), v.data() + v.size(), d).ec != std::errc()) return std::nullopt;
-                p.fields.emplace_back(std::move(key), d);
-            }
-        }
-        if (pos < line.size() && line[pos] == ',') ++pos;
-        else break;
+    for (const auto& f : point.fields) {
+        if (f.key.empty() || f.key == "time") continue;
+        if (auto v = writable(f.value)) p.fields.push_back({sanitize_name(f.key), std::move(*v)});
     }
-    if (pos >= line.size() || line[pos] != ' ') return std::nullopt;
-    const std::string_view ts = line.substr(pos + 1);
-    if (std::from_chars(ts.data(), ts.data() + ts.size(), p.timestamp_ns).ec != std::errc()) return std::nullopt;
+    if (p.fields.empty()) return std::nullopt;
+    sort_and_dedupe(p.tags);
+    // Fields keep their order (the table's, easier to read); only a repeated key is dropped.
+    std::vector<Field> unique;
+    for (auto& f : p.fields)
+        if (std::none_of(unique.begin(), unique.end(), [&](const Field& u) { return u.key == f.key; }))
+            unique.push_back(std::move(f));
+    p.fields = std::move(unique);
     return p;
+}
+
+bool encode(const Point& point, Precision precision, std::string& out)
+{
+    const std::optional<Point> p = canonical(point);
+    if (!p) return false;
+    // Canonical names are sanitized, so escaping is all that is left; append_name leaves them as they are.
+    append_name(out, p->measurement, measurement_escapes);
+    for (const auto& t : p->tags) {
+        out += ',';
+        append_name(out, t.key, key_escapes);
+        out += '=';
+        append_name(out, t.value, key_escapes);
+    }
+    char sep = ' ';
+    for (const auto& f : p->fields) {
+        out += sep;
+        sep = ',';
+        append_name(out, f.key, key_escapes);
+        out += '=';
+        append_value(out, f.value);
+    }
+    out += ' ';
+    char buf[24];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, scale_timestamp(p->timestamp_ns, precision)).ptr);
+    return true;
 }
 
 }  // namespace influx

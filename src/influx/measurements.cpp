@@ -13,58 +13,74 @@ using collect::DomainSample;
 using collect::NicSample;
 using collect::OptU64;
 
-template <typename Sample>
-struct DeviceField {
-    const char* name;
-    OptU64 Sample::*member;
-};
+// ---- The tables: one row per field. ----
 
-// vm_devices fields and, prefixed, vm_totals sums.
-constexpr DeviceField<NicSample> nic_fields[] = {
-    {"rxbytes", &NicSample::rx_bytes}, {"rxpackets", &NicSample::rx_pkts}, {"rxerrors", &NicSample::rx_errs},
-    {"rxdrops", &NicSample::rx_drop},  {"txbytes", &NicSample::tx_bytes},  {"txpackets", &NicSample::tx_pkts},
-    {"txerrors", &NicSample::tx_errs}, {"txdrops", &NicSample::tx_drop},
-};
-constexpr DeviceField<DiskSample> disk_fields[] = {
-    {"rd_req", &DiskSample::rd_reqs}, {"rd_bytes", &DiskSample::rd_bytes}, {"wr_reqs", &DiskSample::wr_reqs},
-    {"wr_bytes", &DiskSample::wr_bytes}, {"errors", &DiskSample::errors},
-};
-
-struct DomainField {
-    const char* name;
+// A value of the domain itself: vm_metrics, and the domain part of vm_totals.
+struct DomainRow {
+    const char* field;
     OptU64 (*get)(const DomainSample&);
+    const char* source;
 };
 
 OptU64 state_of(const DomainSample& d)
 {
-    return d.state.state && *d.state.state >= 0 ? OptU64(*d.state.state) : std::nullopt;
+    return d.state.state && *d.state.state >= 0 ? OptU64(static_cast<std::uint64_t>(*d.state.state)) : std::nullopt;
 }
 
-constexpr DomainField metrics_fields[] = {
-    {"state", state_of},
-    {"cpus", [](const DomainSample& d) { return d.vcpu.current; }},
-    {"maxmem", [](const DomainSample& d) { return d.balloon.maximum; }},
-    {"mem", [](const DomainSample& d) { return d.balloon.current; }},
-    {"cputime", [](const DomainSample& d) { return d.cpu.time; }},
+constexpr DomainRow metrics_rows[] = {
+    {"state", state_of, "state.state (virDomainState)"},
+    {"cpus", [](const DomainSample& d) { return d.vcpu.current; }, "vcpu.current"},
+    {"maxmem", [](const DomainSample& d) { return d.balloon.maximum; }, "balloon.maximum (KiB)"},
+    {"mem", [](const DomainSample& d) { return d.balloon.current; }, "balloon.current (KiB)"},
+    {"cputime", [](const DomainSample& d) { return d.cpu.time; }, "cpu.time (ns)"},
 };
 
-constexpr DomainField totals_fields[] = {
-    {"memactual", [](const DomainSample& d) { return d.balloon.current; }},
-    {"memrss", [](const DomainSample& d) { return d.balloon.rss; }},
-    {"memavailable", [](const DomainSample& d) { return d.balloon.available; }},
-    {"memusable", [](const DomainSample& d) { return d.balloon.usable; }},
-    {"memswap_in", [](const DomainSample& d) { return d.balloon.swap_in; }},
-    {"memswap_out", [](const DomainSample& d) { return d.balloon.swap_out; }},
-    {"memmajor_fault", [](const DomainSample& d) { return d.balloon.major_fault; }},
-    {"memminor_fault", [](const DomainSample& d) { return d.balloon.minor_fault; }},
-    {"memdisk_cache", [](const DomainSample& d) { return d.balloon.disk_caches; }},
-    {"timeusr", [](const DomainSample& d) { return d.cpu.user; }},
-    {"timesys", [](const DomainSample& d) { return d.cpu.system; }},
-    {"cpus", [](const DomainSample& d) { return d.vcpu.current; }},
-    {"cputime", [](const DomainSample& d) { return d.cpu.time; }},
-    {"state", state_of},
+constexpr DomainRow totals_domain_rows[] = {
+    {"memactual", [](const DomainSample& d) { return d.balloon.current; }, "balloon.current (KiB)"},
+    {"memrss", [](const DomainSample& d) { return d.balloon.rss; }, "balloon.rss (KiB)"},
+    {"memavailable", [](const DomainSample& d) { return d.balloon.available; }, "balloon.available (KiB)"},
+    {"memusable", [](const DomainSample& d) { return d.balloon.usable; }, "balloon.usable (KiB)"},
+    {"memswap_in", [](const DomainSample& d) { return d.balloon.swap_in; }, "balloon.swap_in (KiB)"},
+    {"memswap_out", [](const DomainSample& d) { return d.balloon.swap_out; }, "balloon.swap_out (KiB)"},
+    {"memmajor_fault", [](const DomainSample& d) { return d.balloon.major_fault; }, "balloon.major_fault"},
+    {"memminor_fault", [](const DomainSample& d) { return d.balloon.minor_fault; }, "balloon.minor_fault"},
+    {"memdisk_cache", [](const DomainSample& d) { return d.balloon.disk_caches; }, "balloon.disk_caches (KiB)"},
+    {"timeusr", [](const DomainSample& d) { return d.cpu.user; }, "cpu.user (ns)"},
+    {"timesys", [](const DomainSample& d) { return d.cpu.system; }, "cpu.system (ns)"},
+    {"cpus", [](const DomainSample& d) { return d.vcpu.current; }, "vcpu.current"},
+    {"cputime", [](const DomainSample& d) { return d.cpu.time; }, "cpu.time (ns)"},
+    {"state", state_of, "state.state (virDomainState)"},
 };
 
+// A device counter: a vm_devices field, and under `total` its sum in vm_totals.
+template <typename Sample>
+struct DeviceRow {
+    const char* field;
+    const char* total;
+    OptU64 Sample::*member;
+    const char* source;
+};
+
+constexpr DeviceRow<NicSample> nic_rows[] = {
+    {"rxbytes", "net_rxbytes", &NicSample::rx_bytes, "net.N.rx.bytes"},
+    {"rxpackets", "net_rxpackets", &NicSample::rx_pkts, "net.N.rx.pkts"},
+    {"rxerrors", "net_rxerrors", &NicSample::rx_errs, "net.N.rx.errs"},
+    {"rxdrops", "net_rxdrops", &NicSample::rx_drop, "net.N.rx.drop"},
+    {"txbytes", "net_txbytes", &NicSample::tx_bytes, "net.N.tx.bytes"},
+    {"txpackets", "net_txpackets", &NicSample::tx_pkts, "net.N.tx.pkts"},
+    {"txerrors", "net_txerrors", &NicSample::tx_errs, "net.N.tx.errs"},
+    {"txdrops", "net_txdrops", &NicSample::tx_drop, "net.N.tx.drop"},
+};
+
+constexpr DeviceRow<DiskSample> disk_rows[] = {
+    {"rd_req", "disk_rd_req", &DiskSample::rd_reqs, "block.N.rd.reqs"},
+    {"rd_bytes", "disk_rd_bytes", &DiskSample::rd_bytes, "block.N.rd.bytes"},
+    {"wr_reqs", "disk_wr_reqs", &DiskSample::wr_reqs, "block.N.wr.reqs"},
+    {"wr_bytes", "disk_wr_bytes", &DiskSample::wr_bytes, "block.N.wr.bytes"},
+    {"errors", "disk_errors", &DiskSample::errors, "block.N.errors"},
+};
+
+// The sum over the devices that reported the field; empty when none did.
 template <typename Sample>
 OptU64 sum(const std::vector<Sample>& devices, OptU64 Sample::*member)
 {
@@ -74,48 +90,96 @@ OptU64 sum(const std::vector<Sample>& devices, OptU64 Sample::*member)
     return total;
 }
 
-std::int64_t as_field(std::uint64_t v) { return static_cast<std::int64_t>(std::min<std::uint64_t>(v, INT64_MAX)); }
+// A vm_features rate: the change of a domain value per unit of elapsed time.
+enum class Per { ns, s };
+enum class Kind { counter, gauge };  // a counter that went backwards was reset: no rate
 
-std::optional<double> rate(OptU64 now, OptU64 before, double seconds)
+struct RateRow {
+    const char* field;
+    OptU64 (*get)(const DomainSample&);
+    Per per;
+    Kind kind;
+    double (*then)(double);  // applied to the rate, or null
+    const char* source;
+};
+
+double atan_degrees(double x) { return std::atan(x) * 180.0 / std::numbers::pi; }
+
+constexpr RateRow rate_rows[] = {
+    {"cpu_usage", [](const DomainSample& d) { return d.cpu.time; }, Per::ns, Kind::counter, nullptr,
+     "Δcpu.time / Δt (cores busy)"},
+    {"memrate", [](const DomainSample& d) { return d.balloon.rss; }, Per::s, Kind::gauge, nullptr,
+     "Δballoon.rss / Δt (KiB/s)"},
+    {"memangle", [](const DomainSample& d) { return d.balloon.rss; }, Per::s, Kind::gauge, atan_degrees,
+     "atan(memrate) (degrees)"},
+    {"net_rxrate", [](const DomainSample& d) { return sum(d.nics, &NicSample::rx_bytes); }, Per::s, Kind::counter,
+     nullptr, "Δ sum of net.N.rx.bytes / Δt (bytes/s)"},
+    {"net_txrate", [](const DomainSample& d) { return sum(d.nics, &NicSample::tx_bytes); }, Per::s, Kind::counter,
+     nullptr, "Δ sum of net.N.tx.bytes / Δt (bytes/s)"},
+    {"disk_rdrate", [](const DomainSample& d) { return sum(d.disks, &DiskSample::rd_bytes); }, Per::s,
+     Kind::counter, nullptr, "Δ sum of block.N.rd.bytes / Δt (bytes/s)"},
+    {"disk_wrrate", [](const DomainSample& d) { return sum(d.disks, &DiskSample::wr_bytes); }, Per::s,
+     Kind::counter, nullptr, "Δ sum of block.N.wr.bytes / Δt (bytes/s)"},
+};
+
+// ---- Building the points. ----
+
+std::optional<double> rate(const RateRow& row, const DomainSample& now, const DomainSample& before,
+                           std::chrono::nanoseconds elapsed)
 {
-    if (!now || !before || *now < *before || seconds <= 0) return std::nullopt;
-    return static_cast<double>(*now - *before) / seconds;
+    const OptU64 a = row.get(now), b = row.get(before);
+    if (!a || !b) return std::nullopt;
+    // Subtract as integers: counters near 2^64 would lose the difference in a double.
+    double delta = 0;
+    if (*a >= *b) delta = static_cast<double>(*a - *b);
+    else if (row.kind == Kind::counter) return std::nullopt;
+    else delta = -static_cast<double>(*b - *a);
+    const double ns = static_cast<double>(elapsed.count());
+    const double r = row.per == Per::ns ? delta / ns : delta / (ns / 1e9);
+    return row.then ? row.then(r) : r;
 }
 
-std::vector<std::pair<std::string, std::string>> tags_of(const DomainSample& d, const MeasurementOptions& o)
-{
-    std::vector<std::pair<std::string, std::string>> tags{{"VMID", d.vmid}, {"name", d.name}, {"uuid", d.uuid}};
-    if (!o.host.empty()) tags.emplace_back("host", o.host);
-    for (const auto& [k, v] : o.extra_tags) tags.emplace_back(k, v);
-    return tags;
-}
-
-void add(Point& p, const char* name, OptU64 v)
-{
-    if (v) p.fields.emplace_back(name, as_field(*v));
-}
-
-void add(Point& p, const char* name, std::optional<double> v)
-{
-    if (v) p.fields.emplace_back(name, *v);
-}
-
-void features(const DomainSample& d, const DomainSample& prev, double secs, Point& p)
-{
-    if (const auto cpu = rate(d.cpu.time, prev.cpu.time, secs)) p.fields.emplace_back("cpu_usage", *cpu / 1e9);
-    if (d.balloon.rss && prev.balloon.rss && secs > 0) {
-        // rss may shrink, so this rate is signed; memangle is its angle in degrees.
-        const double memrate = (static_cast<double>(*d.balloon.rss) - static_cast<double>(*prev.balloon.rss)) / secs;
-        p.fields.emplace_back("memrate", memrate);
-        p.fields.emplace_back("memangle", std::atan(memrate) * 180.0 / std::numbers::pi);
+class Builder {
+public:
+    Builder(const MeasurementOptions& options, std::int64_t timestamp_ns, std::vector<Point>& out)
+        : options_(options), ts_(timestamp_ns), out_(out)
+    {
     }
-    const auto device_rate = [&](const auto& now, const auto& then, auto member) {
-        return rate(sum(now, member), sum(then, member), secs);
-    };
-    add(p, "net_rxrate", device_rate(d.nics, prev.nics, &NicSample::rx_bytes));
-    add(p, "net_txrate", device_rate(d.nics, prev.nics, &NicSample::tx_bytes));
-    add(p, "disk_rdrate", device_rate(d.disks, prev.disks, &DiskSample::rd_bytes));
-    add(p, "disk_wrrate", device_rate(d.disks, prev.disks, &DiskSample::wr_bytes));
+
+    // A point with the domain's tags (and the device's, if any); extra tags come last so that an extra
+    // tag never replaces an identity tag.
+    Point& point(const char* measurement, const DomainSample& d, const char* devtype = nullptr,
+                 const std::string* device = nullptr)
+    {
+        Point& p = out_.emplace_back();
+        p.measurement = measurement;
+        p.timestamp_ns = ts_;
+        p.tags = {{"VMID", d.vmid}, {"name", d.name}, {"uuid", d.uuid}, {"host", options_.host}};
+        if (devtype) {
+            p.tags.push_back({"devtype", devtype});
+            p.tags.push_back({"device", *device});
+        }
+        for (const auto& [k, v] : options_.extra_tags) p.tags.push_back({k, v});
+        return p;
+    }
+
+private:
+    const MeasurementOptions& options_;
+    std::int64_t ts_;
+    std::vector<Point>& out_;
+};
+
+void add(Point& p, const char* field, OptU64 value)
+{
+    if (value) p.fields.push_back({field, *value});
+}
+
+template <typename Sample, std::size_t N>
+void add_device(Builder& b, const DomainSample& d, const char* devtype, const Sample& dev,
+                const DeviceRow<Sample> (&rows)[N])
+{
+    Point& p = b.point("vm_devices", d, devtype, &dev.name);
+    for (const auto& row : rows) add(p, row.field, dev.*row.member);
 }
 
 }  // namespace
@@ -123,43 +187,35 @@ void features(const DomainSample& d, const DomainSample& prev, double secs, Poin
 std::vector<Point> measurements(const collect::Snapshot& current, const collect::Snapshot* previous,
                                 const MeasurementOptions& options)
 {
-    const std::int64_t ts =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(current.taken_at.time_since_epoch()).count();
-    std::unordered_map<std::string, const DomainSample*> before;
-    double secs = 0;
-    if (previous) {
-        secs = std::chrono::duration<double>(current.taken_at - previous->taken_at).count();
-        for (const auto& d : previous->domains) before[d.uuid] = &d;
+    const auto ts = std::chrono::duration_cast<std::chrono::nanoseconds>(current.taken_at.time_since_epoch());
+    std::unordered_map<std::string_view, const DomainSample*> before;
+    std::chrono::nanoseconds elapsed{0};
+    if (previous && previous->taken_at < current.taken_at) {
+        elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(current.taken_at - previous->taken_at);
+        for (const auto& d : previous->domains)
+            if (!d.uuid.empty()) before.emplace(d.uuid, &d);
     }
+
     std::vector<Point> out;
-    out.reserve(current.domains.size() * 6);
-    auto point = [&](const char* measurement, const DomainSample& d) -> Point& {
-        out.push_back(Point{measurement, tags_of(d, options), {}, ts});
-        return out.back();
-    };
-    for (const auto& d : current.domains) {
-        Point& m = point("vm_metrics", d);
-        for (const auto& f : metrics_fields) add(m, f.name, f.get(d));
+    out.reserve(current.domains.size() * 4);
+    Builder b(options, ts.count(), out);
+    for (const DomainSample& d : current.domains) {
+        Point& m = b.point("vm_metrics", d);
+        for (const auto& row : metrics_rows) add(m, row.field, row.get(d));
 
-        if (const auto it = before.find(d.uuid); it != before.end()) features(d, *it->second, secs, point("vm_features", d));
-
-        for (const auto& n : d.nics) {
-            Point& p = point("vm_devices", d);
-            p.tags.emplace_back("devtype", "nic");
-            p.tags.emplace_back("device", n.name);
-            for (const auto& f : nic_fields) add(p, f.name, n.*f.member);
-        }
-        for (const auto& b : d.disks) {
-            Point& p = point("vm_devices", d);
-            p.tags.emplace_back("devtype", "disk");
-            p.tags.emplace_back("device", b.name);
-            for (const auto& f : disk_fields) add(p, f.name, b.*f.member);
+        if (const auto it = before.find(d.uuid); it != before.end()) {
+            Point& f = b.point("vm_features", d);
+            for (const auto& row : rate_rows)
+                if (const auto r = rate(row, d, *it->second, elapsed)) f.fields.push_back({row.field, *r});
         }
 
-        Point& t = point("vm_totals", d);
-        for (const auto& f : nic_fields) add(t, (std::string("net_") + f.name).c_str(), sum(d.nics, f.member));
-        for (const auto& f : disk_fields) add(t, (std::string("disk_") + f.name).c_str(), sum(d.disks, f.member));
-        for (const auto& f : totals_fields) add(t, f.name, f.get(d));
+        for (const auto& nic : d.nics) add_device(b, d, "nic", nic, nic_rows);
+        for (const auto& disk : d.disks) add_device(b, d, "disk", disk, disk_rows);
+
+        Point& t = b.point("vm_totals", d);
+        for (const auto& row : nic_rows) add(t, row.total, sum(d.nics, row.member));
+        for (const auto& row : disk_rows) add(t, row.total, sum(d.disks, row.member));
+        for (const auto& row : totals_domain_rows) add(t, row.field, row.get(d));
     }
     std::erase_if(out, [](const Point& p) { return p.fields.empty(); });
     return out;
@@ -168,10 +224,27 @@ std::vector<Point> measurements(const collect::Snapshot& current, const collect:
 std::vector<std::string> measurement_lines(const collect::Snapshot& current, const collect::Snapshot* previous,
                                            const MeasurementOptions& options, Precision precision)
 {
+    const std::vector<Point> points = measurements(current, previous, options);
     std::vector<std::string> lines;
-    for (const auto& p : measurements(current, previous, options))
-        if (auto line = encode(p, precision)) lines.push_back(std::move(*line));
+    lines.reserve(points.size());
+    for (const auto& p : points) {
+        std::string line;
+        if (encode(p, precision, line)) lines.push_back(std::move(line));
+    }
     return lines;
+}
+
+std::vector<FieldInfo> field_catalog()
+{
+    std::vector<FieldInfo> out;
+    for (const auto& r : metrics_rows) out.push_back({"vm_metrics", r.field, "integer", r.source});
+    for (const auto& r : rate_rows) out.push_back({"vm_features", r.field, "float", r.source});
+    for (const auto& r : nic_rows) out.push_back({"vm_devices", r.field, "integer", r.source});
+    for (const auto& r : disk_rows) out.push_back({"vm_devices", r.field, "integer", r.source});
+    for (const auto& r : nic_rows) out.push_back({"vm_totals", r.total, "integer", std::string("sum of ") + r.source});
+    for (const auto& r : disk_rows) out.push_back({"vm_totals", r.total, "integer", std::string("sum of ") + r.source});
+    for (const auto& r : totals_domain_rows) out.push_back({"vm_totals", r.field, "integer", r.source});
+    return out;
 }
 
 }  // namespace influx
