@@ -94,9 +94,13 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         web.metrics_path = config.web.telemetry_path;
         auto& connection = pipeline.connection();
         auto& store = pipeline.store();
-        http::Server server(web, metrics,
-                            http::StatusSource{config.libvirt.uri, [&connection] { return connection.connected(); },
-                                               [&store] { return store.latest(); }});
+        http::StatusSource status{config.libvirt.uri, [&connection] { return connection.connected(); },
+                                  [&store] { return store.latest(); }, nullptr, nullptr};
+        if (pusher) {
+            status.push_status = [p = pusher.get()] { return push_status(p->stats()); };
+            status.push_control = [p = pusher.get()](bool run) { run ? p->resume() : p->pause(); };
+        }
+        http::Server server(web, metrics, std::move(status));
         std::string ports;
         for (int p : server.ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
         util::log_info("app", "virt-exporter listening on port " + ports + ", libvirt " + config.libvirt.uri);

@@ -38,7 +38,7 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
 prom::PushStatus push_status(const influx::PushStats& s)
 {
     return prom::PushStatus{s.running,       s.queued_lines,   s.spooled_lines, s.spool_bytes,       s.lines_written,
-                            s.lines_dropped, s.lines_rejected, s.retries,       s.last_success_unix};
+                            s.lines_dropped, s.lines_rejected, s.retries,       s.last_success_unix, s.last_error};
 }
 
 }  // namespace app

@@ -41,4 +41,29 @@ private:
     bool ready_;
 };
 
+// GET /api/status: libvirt, the last collection and the push counters as JSON.
+class StatusApiHandler : public CivetHandler {
+public:
+    explicit StatusApiHandler(const StatusSource& status) : status_(status) {}
+    bool handleGet(CivetServer* server, mg_connection* conn) override;
+
+private:
+    const StatusSource& status_;
+};
+
+// POST /api/push/start and /api/push/stop. Without authentication configured (TLS/basic auth are not
+// implemented yet) only loopback clients may control the push loop.
+class PushControlHandler : public CivetHandler {
+public:
+    PushControlHandler(const StatusSource& status, bool run) : status_(status), run_(run) {}
+    bool handlePost(CivetServer* server, mg_connection* conn) override;
+
+private:
+    const StatusSource& status_;
+    bool run_;
+};
+
+// True for 127.0.0.0/8 and ::1 (also IPv4-mapped), the clients allowed to use control endpoints.
+bool is_loopback(std::string_view remote_addr) noexcept;
+
 }  // namespace http

@@ -77,6 +77,12 @@ Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& me
     server_->addHandler("/healthz", handlers_.back().get());
     handlers_.push_back(std::make_unique<HealthHandler>(status_, true));
     server_->addHandler("/readyz", handlers_.back().get());
+    handlers_.push_back(std::make_unique<StatusApiHandler>(status_));
+    server_->addHandler("/api/status", handlers_.back().get());
+    handlers_.push_back(std::make_unique<PushControlHandler>(status_, true));
+    server_->addHandler("/api/push/start", handlers_.back().get());
+    handlers_.push_back(std::make_unique<PushControlHandler>(status_, false));
+    server_->addHandler("/api/push/stop", handlers_.back().get());
     handlers_.push_back(std::make_unique<LandingHandler>(status_, options.metrics_path));
     server_->addHandler("/", handlers_.back().get());
 }

@@ -1,4 +1,5 @@
-// The HTTP server (CivetWeb): /metrics, the landing page, /healthz and /readyz.
+// The HTTP server (CivetWeb): /metrics, the landing page, /healthz, /readyz, /api/status and the push
+// control endpoints (POST /api/push/start|stop, refused with 403 for clients that are not on loopback).
 // prometheus-cpp's Exposer serves one path only, so the exporter runs its own server.
 //
 // Ownership: Server owns the CivetWeb context and its handlers; it borrows the collectable and whatever
@@ -18,6 +19,8 @@
 class CivetServer;
 class CivetHandler;
 
+#include "prom/families.hpp"
+
 namespace prom {
 class SnapshotCollectable;
 }
@@ -36,6 +39,9 @@ struct StatusSource {
     std::string libvirt_uri;
     std::function<bool()> libvirt_connected;
     std::function<std::shared_ptr<const collect::Snapshot>()> latest_snapshot;
+    // Unset when no push is configured.
+    std::function<prom::PushStatus()> push_status;
+    std::function<void(bool run)> push_control;  // POST /api/push/start (true) and /stop (false)
 };
 
 class Server {

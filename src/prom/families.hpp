@@ -32,6 +32,7 @@ struct PushStatus {
     std::uint64_t lines_rejected = 0;
     std::uint64_t retries = 0;
     double last_success_unix = 0;
+    std::string last_error;  // for /api/status; not a metric
 };
 
 // What the exporter knows about itself at scrape time.

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <thread>
 
+#include "http/handlers.hpp"
 #include "http/response.hpp"
 #include "http/server.hpp"
 #include "prom/snapshot_collectable.hpp"
@@ -19,6 +20,7 @@ struct Rig {
     collect::DeviceCache cache{clock, 300s};
     std::atomic<int> collections{0};
     std::atomic<bool> connected{true};
+    std::atomic<bool> push_running{true};
     collect::SnapshotStore store{[this] {
                                      ++collections;
                                      return test_support::sample_snapshot();
@@ -27,7 +29,15 @@ struct Rig {
     prom::SnapshotCollectable metrics{store, cache, clock, 2000ms};
     http::Server server{http::ServerOptions{{"127.0.0.1:0"}, "/metrics", 4, 5000ms}, metrics,
                         http::StatusSource{"test:///demo", [this] { return connected.load(); },
-                                           [this] { return store.latest(); }}};
+                                           [this] { return store.latest(); },
+                                           [this] {
+                                               prom::PushStatus p;
+                                               p.running = push_running;
+                                               p.lines_written = 42;
+                                               p.last_error = "auth (HTTP 401): unauthorized";
+                                               return p;
+                                           },
+                                           [this](bool run) { push_running = run; }}};
     std::string url(const std::string& path) const
     {
         return "http://127.0.0.1:" + std::to_string(server.ports().at(0)) + path;
@@ -118,4 +128,39 @@ TEST_CASE("listen addresses translate to CivetWeb's port syntax")
     CHECK_THROWS(http::civetweb_listening_port("9177", true));
     CHECK_THROWS(http::civetweb_listening_port(":99999", true));
     CHECK_THROWS(http::civetweb_listening_port("[::1]:9177", false));
+}
+
+TEST_CASE("/api/status reports libvirt, the last collection and the push counters as JSON")
+{
+    Rig rig;
+    test_support::http_request(rig.url("/metrics"));
+    const auto r = test_support::http_request(rig.url("/api/status"));
+    CHECK(r.status == 200);
+    CHECK(r.headers.find("application/json") != std::string::npos);
+    CHECK(r.body.find("\"connected\": true") != std::string::npos);
+    CHECK(r.body.find("\"domains\": 3") != std::string::npos);
+    CHECK(r.body.find("\"lines_written\": 42") != std::string::npos);
+    CHECK(r.body.find("\"last_error\": \"auth (HTTP 401): unauthorized\"") != std::string::npos);
+}
+
+TEST_CASE("POST /api/push/stop and /start control the push loop from loopback")
+{
+    Rig rig;
+    CHECK(test_support::http_request(rig.url("/api/push/stop"), {}, "POST").status == 200);
+    CHECK_FALSE(rig.push_running);
+    CHECK(test_support::http_request(rig.url("/api/status")).body.find("\"running\": false") != std::string::npos);
+    CHECK(test_support::http_request(rig.url("/api/push/start"), {}, "POST").status == 200);
+    CHECK(rig.push_running);
+}
+
+TEST_CASE("only loopback addresses count as loopback for the control endpoints")
+{
+    CHECK(http::is_loopback("127.0.0.1"));
+    CHECK(http::is_loopback("127.8.9.10"));
+    CHECK(http::is_loopback("::1"));
+    CHECK(http::is_loopback("::ffff:127.0.0.1"));
+    CHECK_FALSE(http::is_loopback("10.0.0.1"));
+    CHECK_FALSE(http::is_loopback("::ffff:192.168.1.2"));
+    CHECK_FALSE(http::is_loopback("1270.0.0.1"));
+    CHECK_FALSE(http::is_loopback(""));
 }

@@ -96,6 +96,26 @@ try:
 
     text = exp.metrics()
     tap.check((metric(text, "virt_exporter_push_lines_written_total") or 0) > 0, "push counters appear on /metrics")
+
+    def status():
+        code, _, body = http_get(exp.url + "/api/status")
+        assert code == 200, code
+        return json.loads(body)
+    tap.check(status()["push"]["lines_written"] > 0, "/api/status reports the push counters")
+
+    def stop_and_start():
+        req = __import__("urllib.request").request
+        stop = req.urlopen(req.Request(exp.url + "/api/push/stop", data=b"", method="POST"), timeout=10)
+        assert stop.status == 200
+        assert status()["push"]["running"] is False
+        time.sleep(0.5)
+        before = influx.count("vm_metrics")
+        time.sleep(2.5)
+        assert influx.count("vm_metrics") == before, "points arrived while the push was stopped"
+        start = req.urlopen(req.Request(exp.url + "/api/push/start", data=b"", method="POST"), timeout=10)
+        assert start.status == 200
+        wait_until(lambda: influx.count("vm_metrics") > before, 10, "points after /api/push/start")
+    tap.run("POST /api/push/stop stops the pushes and /api/push/start resumes them", stop_and_start)
     tap.check(metric(text, "virt_exporter_push_lines_dropped_total") == 0, "nothing dropped")
 finally:
     code = exp.stop()
