@@ -37,8 +37,9 @@ void reload(config::Config& current, const config::Flags& flags, Pipeline& pipel
     apply_log_level(next);
     pipeline.cache().set_ttl(next.libvirt.device_cache_ttl);
     if (!live_part.same_settings(next))
-        util::log_warn("config", "reloaded; log level and device_cache_ttl applied, other changes take effect "
-                                 "after a restart");
+        util::log_warn("config",
+                       "reloaded; log level and device_cache_ttl applied, other changes take effect "
+                       "after a restart");
     else
         util::log_info("config", "reloaded");
     current = live_part;
@@ -52,7 +53,8 @@ int run_once(const config::Config& config) noexcept
         Pipeline pipeline(config, util::SystemClock::instance());
         pipeline.start();
         if (!pipeline.connection().wait_connected(config.libvirt.timeout))
-            util::log_error("virt", "cannot connect to " + config.libvirt.uri + ": " + pipeline.connection().last_error());
+            util::log_error("virt",
+                            "cannot connect to " + config.libvirt.uri + ": " + pipeline.connection().last_error());
         const auto result = pipeline.store().get(config.libvirt.timeout + config.libvirt.timeout);
         pipeline.stop();
         if (!result.snapshot) {

@@ -52,9 +52,15 @@ Pipeline::Pipeline(const config::Config& config, const util::Clock& clock)
                                                       config.web.max_snapshot_age);
 }
 
-Pipeline::~Pipeline() { stop(); }
+Pipeline::~Pipeline()
+{
+    stop();
+}
 
-void Pipeline::start() { connection_->start(); }
+void Pipeline::start()
+{
+    connection_->start();
+}
 
 void Pipeline::stop() noexcept
 {

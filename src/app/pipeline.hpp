@@ -24,8 +24,8 @@ public:
     Pipeline(const config::Config& config, const util::Clock& clock);
     ~Pipeline();
 
-    void start();           // starts connecting (does not wait for libvirt)
-    void stop() noexcept;   // stops collections, then the connection
+    void start();          // starts connecting (does not wait for libvirt)
+    void stop() noexcept;  // stops collections, then the connection
 
     virt::Connection& connection() { return *connection_; }
     collect::DeviceCache& cache() { return *cache_; }

@@ -30,7 +30,8 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
     };
     // The writer lives as long as the pusher's copy of this function: only the sender thread calls it.
     auto write = [writer](std::string_view lines) { return writer->write(lines); };
-    util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " + influx::describe(push) +
+    util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " +
+                               influx::describe(push) +
                                (push.spool_dir.empty() ? ", no spool" : ", spool in " + push.spool_dir));
     return std::make_unique<influx::Pusher>(push, store, producer, write, config.libvirt.timeout);
 }

@@ -59,8 +59,7 @@ std::shared_ptr<const DomainDevices> DeviceCache::get(const std::string& uuid, c
         // Keep serving what we had: a transient libvirt hiccup should not drop device labels. The
         // entry stays stale, so the next lookup tries again. Another thread may have stored a newer
         // entry meanwhile; prefer that one.
-        if (const auto it = entries_.find(uuid); it != entries_.end() && it->second.devices)
-            return it->second.devices;
+        if (const auto it = entries_.find(uuid); it != entries_.end() && it->second.devices) return it->second.devices;
         return previous;
     }
     Entry& e = entries_[uuid];

@@ -52,10 +52,10 @@ struct NovaInfo {
 struct DomainDevices {
     std::string name;
     std::string uuid;
-    std::string domain_type;  // <domain type=>: kvm, qemu, test, ...
-    std::string os_type;      // <os><type>hvm</type>
-    std::string arch;         // <os><type arch=>
-    std::string machine;      // <os><type machine=>
+    std::string domain_type;      // <domain type=>: kvm, qemu, test, ...
+    std::string os_type;          // <os><type>hvm</type>
+    std::string arch;             // <os><type arch=>
+    std::string machine;          // <os><type machine=>
     std::vector<NicInfo> nics;    // every <interface>, in document order
     std::vector<DiskInfo> disks;  // every <disk>, in document order
     std::optional<NovaInfo> nova;

@@ -18,12 +18,12 @@ namespace collect {
 using OptU64 = std::optional<std::uint64_t>;
 using OptI64 = std::optional<std::int64_t>;
 
-struct StateStats {  // state.*
+struct StateStats {             // state.*
     std::optional<int> state;   // virDomainState
     std::optional<int> reason;  // per-state reason enum
 };
 
-struct CpuStats {  // cpu.*
+struct CpuStats {   // cpu.*
     OptU64 time;    // ns
     OptU64 user;    // ns
     OptU64 system;  // ns
@@ -48,14 +48,14 @@ struct VcpuSample {  // vcpu.N.*
     OptU64 time, wait, delay;  // ns
 };
 
-struct NicSample {  // net.N.*
+struct NicSample {     // net.N.*
     std::string name;  // target device, made unique by the parser (never empty)
     OptU64 rx_bytes, rx_pkts, rx_errs, rx_drop;
     OptU64 tx_bytes, tx_pkts, tx_errs, tx_drop;
     const NicInfo* info = nullptr;  // attributes from the XML, owned by DomainSample::devices
 };
 
-struct DiskSample {  // block.N.*
+struct DiskSample {    // block.N.*
     std::string name;  // target device, made unique by the parser (never empty)
     std::string path;  // block.N.path when reported
     OptU64 rd_reqs, rd_bytes, rd_times;
@@ -63,7 +63,7 @@ struct DiskSample {  // block.N.*
     OptU64 fl_reqs, fl_times;
     OptU64 errors;
     OptU64 allocation, capacity, physical;  // bytes
-    const DiskInfo* info = nullptr;  // attributes from the XML, owned by DomainSample::devices
+    const DiskInfo* info = nullptr;         // attributes from the XML, owned by DomainSample::devices
 };
 
 // A numeric field of an optional group (perf.*, iothread.*, dirtyrate.*, vm.*, memory.*), kept by name.
@@ -86,7 +86,7 @@ struct DomainSample {
     std::vector<DiskSample> disks;
     std::vector<ExtraField> extra;
     std::shared_ptr<const DomainDevices> devices;  // null when the XML could not be had
-    unsigned skipped_devices = 0;  // devices dropped (no name, duplicate that could not be told apart)
+    unsigned skipped_devices = 0;                  // devices dropped (no name, duplicate that could not be told apart)
     // The number of devices libvirt counted (net.count/block.count), which may exceed nics/disks:
     // a NIC of type user is counted but has no fields. Used to detect a stale device cache.
     std::optional<std::size_t> nic_count, disk_count;
@@ -106,8 +106,8 @@ struct Snapshot {
     std::chrono::nanoseconds duration{0};
     std::uint64_t sequence = 0;  // increases with every collection
     bool libvirt_up = false;
-    bool complete = true;        // false when the collection hit its deadline
-    std::string error;           // why libvirt_up is false, or what cut the collection short
+    bool complete = true;  // false when the collection hit its deadline
+    std::string error;     // why libvirt_up is false, or what cut the collection short
     std::vector<DomainSample> domains;
     std::vector<GroupStatus> groups;
     unsigned domains_skipped = 0;  // records that could not be parsed at all

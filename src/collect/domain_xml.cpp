@@ -84,8 +84,10 @@ std::string network_source(const pugi::xml_node& source)
         if (host.empty()) continue;  // e.g. transport='unix' socket=: nothing host-like to show
         if (!hosts.empty()) hosts += ',';
         // An IPv6 literal gets brackets, as in a URL, so its colons are not read as the port's.
-        if (host.find(':') != std::string_view::npos) hosts.append("[").append(host).append("]");
-        else hosts += host;
+        if (host.find(':') != std::string_view::npos)
+            hosts.append("[").append(host).append("]");
+        else
+            hosts += host;
         if (const auto port = h.attribute("port")) hosts += std::string(":") + port.value();
     }
     std::string out = protocol.empty() ? std::string() : protocol + "://";

@@ -71,9 +71,7 @@ bool FillIn::call(Api api, const char* api_name, virt::DomainStatsRecord& record
             util::log_info("collect", std::string("driver does not support ") + api_name +
                                           "; not asking again on this connection");
             return true;
-        case virt::ErrorKind::no_domain:
-            result.vanished = true;
-            return true;
+        case virt::ErrorKind::no_domain: result.vanished = true; return true;
         default:
             result.error = e.what();
             log_once_.log(util::LogLevel::warn, "collect", record.domain.uuid + api_name, e.what());
@@ -122,8 +120,7 @@ FillInResult FillIn::fill(virt::DomainStatsRecord& record, unsigned groups, cons
         return call(api_vcpu, "virDomainGetVcpus", record, "", result, [&] { return source_.vcpu_stats(dom); });
     });
     timed(virt::stats_balloon, [&] {
-        return call(api_memory, "virDomainMemoryStats", record, "", result,
-                    [&] { return source_.memory_stats(dom); });
+        return call(api_memory, "virDomainMemoryStats", record, "", result, [&] { return source_.memory_stats(dom); });
     });
     if (!devices) return result;
     timed(virt::stats_interface, [&] {

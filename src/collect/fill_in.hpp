@@ -64,8 +64,8 @@ private:
 
     virt::DomainSource& source_;
     std::uint64_t generation_ = 0;
-    unsigned bulk_serves_ = 0;      // groups seen in a bulk record on this connection
-    unsigned unsupported_apis_ = 0; // per-domain calls the driver refused on this connection
+    unsigned bulk_serves_ = 0;       // groups seen in a bulk record on this connection
+    unsigned unsupported_apis_ = 0;  // per-domain calls the driver refused on this connection
     util::LogOnce log_once_;
 };
 

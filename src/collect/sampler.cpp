@@ -53,8 +53,10 @@ Snapshot Sampler::collect() noexcept
         snap.domains.clear();
     }
     snap.duration = clock_.now() - start;
-    if (!snap.error.empty()) log_once_.log(util::LogLevel::warn, "collect", "collection", snap.error);
-    else if (log_once_.clear("collection")) util::log_info("collect", "collection works again");
+    if (!snap.error.empty())
+        log_once_.log(util::LogLevel::warn, "collect", "collection", snap.error);
+    else if (log_once_.clear("collection"))
+        util::log_info("collect", "collection works again");
     return snap;
 }
 
@@ -105,8 +107,7 @@ DomainSample Sampler::sample_domain(virt::DomainStatsRecord& record, Snapshot& s
     DomainSample sample = parse_stats_record(record);
     const auto ref = record.domain;
     auto devices = cache_.get(
-        ref.uuid, [&](const std::string&) { return source_.domain_xml(ref); }, sample.nic_count,
-        sample.disk_count);
+        ref.uuid, [&](const std::string&) { return source_.domain_xml(ref); }, sample.nic_count, sample.disk_count);
 
     if (const unsigned missing = fill_in_.missing_groups(record, options_.groups)) {
         if (clock_.now() >= deadline) {

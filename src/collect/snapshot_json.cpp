@@ -22,7 +22,10 @@ std::string rfc3339(std::chrono::system_clock::time_point t)
     return buf;
 }
 
-double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+double seconds(std::chrono::nanoseconds d)
+{
+    return std::chrono::duration<double>(d).count();
+}
 
 void write_nic(JsonWriter& w, const NicSample& n)
 {

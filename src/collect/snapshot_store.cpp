@@ -9,7 +9,10 @@ SnapshotStore::SnapshotStore(Collect collect, const util::Clock& clock, std::chr
 {
 }
 
-SnapshotStore::~SnapshotStore() { stop(); }
+SnapshotStore::~SnapshotStore()
+{
+    stop();
+}
 
 void SnapshotStore::stop()
 {
@@ -22,7 +25,10 @@ void SnapshotStore::stop()
     if (worker_.joinable()) worker_.join();
 }
 
-SnapshotResult SnapshotStore::get(std::chrono::milliseconds timeout) { return get(timeout, max_age_); }
+SnapshotResult SnapshotStore::get(std::chrono::milliseconds timeout)
+{
+    return get(timeout, max_age_);
+}
 
 SnapshotResult SnapshotStore::get(std::chrono::milliseconds timeout, std::chrono::milliseconds max_age)
 {

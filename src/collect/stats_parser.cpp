@@ -79,28 +79,31 @@ bool set_field(T& target, const Fields& fields, std::string_view name, const Typ
 }
 
 constexpr std::pair<std::string_view, OptU64 NicSample::*> nic_fields[] = {
-    {"rx.bytes", &NicSample::rx_bytes}, {"rx.pkts", &NicSample::rx_pkts},
-    {"rx.errs", &NicSample::rx_errs},   {"rx.drop", &NicSample::rx_drop},
-    {"tx.bytes", &NicSample::tx_bytes}, {"tx.pkts", &NicSample::tx_pkts},
+    {"rx.bytes", &NicSample::rx_bytes}, {"rx.pkts", &NicSample::rx_pkts},   {"rx.errs", &NicSample::rx_errs},
+    {"rx.drop", &NicSample::rx_drop},   {"tx.bytes", &NicSample::tx_bytes}, {"tx.pkts", &NicSample::tx_pkts},
     {"tx.errs", &NicSample::tx_errs},   {"tx.drop", &NicSample::tx_drop},
 };
 
 constexpr std::pair<std::string_view, OptU64 DiskSample::*> disk_fields[] = {
-    {"rd.reqs", &DiskSample::rd_reqs},       {"rd.bytes", &DiskSample::rd_bytes},
-    {"rd.times", &DiskSample::rd_times},     {"wr.reqs", &DiskSample::wr_reqs},
-    {"wr.bytes", &DiskSample::wr_bytes},     {"wr.times", &DiskSample::wr_times},
-    {"fl.reqs", &DiskSample::fl_reqs},       {"fl.times", &DiskSample::fl_times},
-    {"errors", &DiskSample::errors},         {"allocation", &DiskSample::allocation},
-    {"capacity", &DiskSample::capacity},     {"physical", &DiskSample::physical},
+    {"rd.reqs", &DiskSample::rd_reqs},       {"rd.bytes", &DiskSample::rd_bytes}, {"rd.times", &DiskSample::rd_times},
+    {"wr.reqs", &DiskSample::wr_reqs},       {"wr.bytes", &DiskSample::wr_bytes}, {"wr.times", &DiskSample::wr_times},
+    {"fl.reqs", &DiskSample::fl_reqs},       {"fl.times", &DiskSample::fl_times}, {"errors", &DiskSample::errors},
+    {"allocation", &DiskSample::allocation}, {"capacity", &DiskSample::capacity}, {"physical", &DiskSample::physical},
 };
 
 constexpr std::pair<std::string_view, OptU64 BalloonStats::*> balloon_fields[] = {
-    {"current", &BalloonStats::current},         {"maximum", &BalloonStats::maximum},
-    {"swap_in", &BalloonStats::swap_in},         {"swap_out", &BalloonStats::swap_out},
-    {"major_fault", &BalloonStats::major_fault}, {"minor_fault", &BalloonStats::minor_fault},
-    {"unused", &BalloonStats::unused},           {"available", &BalloonStats::available},
-    {"usable", &BalloonStats::usable},           {"rss", &BalloonStats::rss},
-    {"disk_caches", &BalloonStats::disk_caches}, {"hugetlb_pgalloc", &BalloonStats::hugetlb_pgalloc},
+    {"current", &BalloonStats::current},
+    {"maximum", &BalloonStats::maximum},
+    {"swap_in", &BalloonStats::swap_in},
+    {"swap_out", &BalloonStats::swap_out},
+    {"major_fault", &BalloonStats::major_fault},
+    {"minor_fault", &BalloonStats::minor_fault},
+    {"unused", &BalloonStats::unused},
+    {"available", &BalloonStats::available},
+    {"usable", &BalloonStats::usable},
+    {"rss", &BalloonStats::rss},
+    {"disk_caches", &BalloonStats::disk_caches},
+    {"hugetlb_pgalloc", &BalloonStats::hugetlb_pgalloc},
     {"hugetlb_pgfail", &BalloonStats::hugetlb_pgfail},
 };
 
@@ -138,8 +141,10 @@ private:
     void apply(std::string_view f, const TypedValue& v)
     {
         if (take_prefix(f, "state.")) {
-            if (f == "state") sample_.state.state = as_int(v);
-            else if (f == "reason") sample_.state.reason = as_int(v);
+            if (f == "state")
+                sample_.state.state = as_int(v);
+            else if (f == "reason")
+                sample_.state.reason = as_int(v);
             return;
         }
         if (take_prefix(f, "cpu.")) {
@@ -147,8 +152,10 @@ private:
             return;
         }
         if (take_prefix(f, "balloon.")) {
-            if (f == "last-update") sample_.balloon.last_update = as_i64(v);
-            else if (!set_field(sample_.balloon, balloon_fields, f, v)) extra("balloon.", f, v);
+            if (f == "last-update")
+                sample_.balloon.last_update = as_i64(v);
+            else if (!set_field(sample_.balloon, balloon_fields, f, v))
+                extra("balloon.", f, v);
             return;
         }
         if (take_prefix(f, "vcpu.")) return apply_vcpu(f, v);
@@ -161,13 +168,17 @@ private:
     {
         std::size_t index = 0;
         std::string_view rest;
-        if (f == "current") sample_.vcpu.current = as_u64(v);
-        else if (f == "maximum") sample_.vcpu.maximum = as_u64(v);
+        if (f == "current")
+            sample_.vcpu.current = as_u64(v);
+        else if (f == "maximum")
+            sample_.vcpu.maximum = as_u64(v);
         else if (split_index(f, index, rest)) {
             auto& vcpu = slot(vcpus_, index);
             vcpu.index = static_cast<unsigned>(index);
-            if (rest == "state") vcpu.state = as_int(v);
-            else if (!set_field(vcpu, vcpu_fields, rest, v)) extra("vcpu.", f, v);
+            if (rest == "state")
+                vcpu.state = as_int(v);
+            else if (!set_field(vcpu, vcpu_fields, rest, v))
+                extra("vcpu.", f, v);
         }
     }
 
@@ -175,11 +186,14 @@ private:
     {
         std::size_t index = 0;
         std::string_view rest;
-        if (f == "count") sample_.nic_count = as_u64(v);
+        if (f == "count")
+            sample_.nic_count = as_u64(v);
         else if (split_index(f, index, rest)) {
             auto& nic = slot(nics_, index);
-            if (rest == "name") nic.name = string_of(v);
-            else set_field(nic, nic_fields, rest, v);
+            if (rest == "name")
+                nic.name = string_of(v);
+            else
+                set_field(nic, nic_fields, rest, v);
         }
     }
 
@@ -187,13 +201,18 @@ private:
     {
         std::size_t index = 0;
         std::string_view rest;
-        if (f == "count") sample_.disk_count = as_u64(v);
+        if (f == "count")
+            sample_.disk_count = as_u64(v);
         else if (split_index(f, index, rest)) {
             auto& entry = slot(disks_, index);
-            if (rest == "name") entry.disk.name = string_of(v);
-            else if (rest == "path") entry.disk.path = string_of(v);
-            else if (rest == "backingIndex") entry.has_backing_index = true;
-            else set_field(entry.disk, disk_fields, rest, v);
+            if (rest == "name")
+                entry.disk.name = string_of(v);
+            else if (rest == "path")
+                entry.disk.path = string_of(v);
+            else if (rest == "backingIndex")
+                entry.has_backing_index = true;
+            else
+                set_field(entry.disk, disk_fields, rest, v);
         }
     }
 

@@ -41,8 +41,8 @@ bool valid_host(std::string_view h)
 
 Problem listen_address_problem(const std::string& address)
 {
-    const Problem bad = "must be [host]:port like \":9177\", \"127.0.0.1:9177\" or \"[::1]:9177\", got \"" +
-                        address + "\"";
+    const Problem bad =
+        "must be [host]:port like \":9177\", \"127.0.0.1:9177\" or \"[::1]:9177\", got \"" + address + "\"";
     if (has_space_or_control(address)) return bad;
     const auto colon = address.rfind(':');
     if (colon == std::string::npos) return bad;
@@ -73,9 +73,12 @@ Problem url_problem(const std::string& url)
     std::string lower;
     for (char c : url.substr(0, 8)) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::size_t start = 0;
-    if (lower.starts_with("http://")) start = 7;
-    else if (lower.starts_with("https://")) start = 8;
-    else return "must be an http:// or https:// URL, got " + shown;
+    if (lower.starts_with("http://"))
+        start = 7;
+    else if (lower.starts_with("https://"))
+        start = 8;
+    else
+        return "must be an http:// or https:// URL, got " + shown;
     const auto end = url.find_first_of("/?#", start);
     std::string_view authority = std::string_view(url).substr(start, end == std::string::npos ? end : end - start);
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);

@@ -60,13 +60,14 @@ struct PushConfig {
     std::string org;     // INFLUX_ORG (v2)
     std::string bucket;  // v2; defaults to database when empty
     std::string username;
-    std::string password;       // secret
-    std::string password_file;  // read at load time into password (wins over a password from the same or a lower source)
-    std::string token;          // INFLUX_TOKEN; secret
-    std::string token_file;     // read at load time into token (same rule as password_file)
-    std::string precision = "ns";  // ns, us, ms, s
-    std::chrono::milliseconds interval{5000};  // POLL_INTERVAL (seconds in env)
-    std::size_t batch_max_lines = 5000;        // BATCH_MAX_LINES
+    std::string password;  // secret
+    std::string
+        password_file;       // read at load time into password (wins over a password from the same or a lower source)
+    std::string token;       // INFLUX_TOKEN; secret
+    std::string token_file;  // read at load time into token (same rule as password_file)
+    std::string precision = "ns";                   // ns, us, ms, s
+    std::chrono::milliseconds interval{5000};       // POLL_INTERVAL (seconds in env)
+    std::size_t batch_max_lines = 5000;             // BATCH_MAX_LINES
     std::chrono::milliseconds batch_max_sec{1000};  // BATCH_MAX_SEC (seconds)
     std::size_t buffer_max_lines = 100000;
     bool gzip = true;
@@ -120,7 +121,7 @@ struct Flags {
     bool once = false;
     bool help = false;
     // Overrides, applied last (highest precedence).
-    std::optional<std::string> listen_address;  // --web.listen-address (may repeat: comma list)
+    std::optional<std::string> listen_address;   // --web.listen-address (may repeat: comma list)
     std::optional<std::string> web_config_file;  // --web.config.file
     std::optional<std::string> libvirt_uri;      // --libvirt.uri
     std::optional<std::string> log_level;        // --log.level

@@ -8,8 +8,15 @@ namespace config::detail {
 namespace {
 
 // One row: the key path is the member path, so the YAML layout mirrors the structs by construction.
-#define VE_FIELD(Kind, section, member, ...) \
-    Field { #section "." #member, Kind{{[](Config& c) -> auto& { return c.section.member; }}}, __VA_ARGS__ }
+#define VE_FIELD(Kind, section, member, ...)                                          \
+    Field                                                                             \
+    {                                                                                 \
+#section "." #member, Kind{{[](Config & c) -> auto& {return c.section.member; \
+    }                                                                                 \
+    }                                                                                 \
+    }                                                                                 \
+    , __VA_ARGS__                                                                     \
+    }
 
 const std::vector<Field> table = {
     VE_FIELD(StringField, libvirt, uri, "LIBVIRT_URI"),
@@ -73,7 +80,10 @@ Overload(F...) -> Overload<F...>;
 
 }  // namespace
 
-const std::vector<Field>& fields() { return table; }
+const std::vector<Field>& fields()
+{
+    return table;
+}
 
 const Field* find_field(std::string_view path)
 {
@@ -82,7 +92,10 @@ const Field* find_field(std::string_view path)
     return nullptr;
 }
 
-std::string_view section_of(std::string_view path) { return path.substr(0, path.find('.')); }
+std::string_view section_of(std::string_view path)
+{
+    return path.substr(0, path.find('.'));
+}
 
 std::string_view name_of(std::string_view path)
 {
@@ -135,8 +148,10 @@ void set_origin(Config& config, const std::string& key, std::string where)
     auto& o = config.origins;
     for (auto it = o.lower_bound(key); it != o.end() && it->first.starts_with(key);) {
         const std::string_view rest = std::string_view(it->first).substr(key.size());
-        if (rest.empty() || rest.front() == '[' || rest.front() == '.') it = o.erase(it);
-        else ++it;
+        if (rest.empty() || rest.front() == '[' || rest.front() == '.')
+            it = o.erase(it);
+        else
+            ++it;
     }
     o[key] = std::move(where);
 }

@@ -35,17 +35,26 @@ const FlagSpec* find_spec(std::string_view name)
 
 void set(Flags& flags, std::string_view name, const std::string& value)
 {
-    if (name == "--config") flags.config_file = value;
+    if (name == "--config")
+        flags.config_file = value;
     else if (name == "--web.listen-address")
         flags.listen_address = flags.listen_address ? *flags.listen_address + "," + value : value;
-    else if (name == "--web.config.file") flags.web_config_file = value;
-    else if (name == "--libvirt.uri") flags.libvirt_uri = value;
-    else if (name == "--log.level") flags.log_level = value;
-    else if (name == "--check-config") flags.check_config = true;
-    else if (name == "--print-config") flags.print_config = true;
-    else if (name == "--version") flags.version = true;
-    else if (name == "--once") flags.once = true;
-    else if (name == "--help") flags.help = true;
+    else if (name == "--web.config.file")
+        flags.web_config_file = value;
+    else if (name == "--libvirt.uri")
+        flags.libvirt_uri = value;
+    else if (name == "--log.level")
+        flags.log_level = value;
+    else if (name == "--check-config")
+        flags.check_config = true;
+    else if (name == "--print-config")
+        flags.print_config = true;
+    else if (name == "--version")
+        flags.version = true;
+    else if (name == "--once")
+        flags.once = true;
+    else if (name == "--help")
+        flags.help = true;
 }
 
 }  // namespace
@@ -86,14 +95,17 @@ Flags parse_flags(int argc, const char* const argv[])
 
 std::string usage_text()
 {
-    std::string out = "Usage: virt-exporter [flags]\n\n"
-                      "Exports libvirt domain statistics on /metrics (Prometheus) and pushes them to InfluxDB.\n\n"
-                      "Flags:\n";
+    std::string out =
+        "Usage: virt-exporter [flags]\n\n"
+        "Exports libvirt domain statistics on /metrics (Prometheus) and pushes them to InfluxDB.\n\n"
+        "Flags:\n";
     for (const auto& s : specs) {
         std::string left = "  " + std::string(s.name);
         if (!s.value_name.empty()) left += " " + std::string(s.value_name);
-        if (left.size() < 30) left.resize(30, ' ');
-        else left += "  ";
+        if (left.size() < 30)
+            left.resize(30, ' ');
+        else
+            left += "  ";
         out += left + std::string(s.help) + "\n";
     }
     out += "\nEnvironment (overrides the file, overridden by flags; durations in seconds):\n ";

@@ -62,8 +62,8 @@ struct CountField : Ref<std::size_t> {};
 struct BytesField : Ref<std::uint64_t> {};
 struct ListField : Ref<std::vector<std::string>> {};
 struct MapField : Ref<std::map<std::string, std::string>> {};
-using Binding = std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField,
-                             CountField, BytesField, ListField, MapField>;
+using Binding = std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField, CountField,
+                             BytesField, ListField, MapField>;
 
 struct Field {
     std::string_view path;  // "push.interval"

@@ -28,8 +28,10 @@ void read_secret_file(Config& c, std::string& secret, const std::string& secret_
 void reject_mask(const Config& c, const std::string& secret, const std::string& key, const std::string& file_key)
 {
     if (secret == "***")
-        throw ConfigError(where(c, key) + ": is \"***\", the mask --print-config shows, not a secret; set the real "
-                          "value or " + file_key);
+        throw ConfigError(where(c, key) +
+                          ": is \"***\", the mask --print-config shows, not a secret; set the real "
+                          "value or " +
+                          file_key);
 }
 
 // Files that other components open later: fail now, at start, with the line that named them.

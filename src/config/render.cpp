@@ -55,7 +55,8 @@ std::string render_value(const Field& field, Config& c, bool json)
             },
             [&](const MapField& f) {
                 std::string out = "{";
-                for (const auto& [k, v] : f.get(c)) out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(k) + (json ? ":" : ": ") + quote(v);
+                for (const auto& [k, v] : f.get(c))
+                    out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(k) + (json ? ":" : ": ") + quote(v);
                 return out + "}";
             },
         },

@@ -17,8 +17,8 @@ namespace {
 
 using detail::format_seconds;
 
-constexpr const char* known_groups[] = {"state",     "cpu_total", "balloon", "vcpu",      "interface", "block",
-                                        "perf",      "iothread",  "memory",  "dirtyrate", "vm"};
+constexpr const char* known_groups[] = {"state", "cpu_total", "balloon", "vcpu",      "interface", "block",
+                                        "perf",  "iothread",  "memory",  "dirtyrate", "vm"};
 // Tags every line already carries; an extra tag with one of these names would make a second value.
 constexpr const char* reserved_tags[] = {"VMID", "name", "uuid", "host", "devtype", "device"};
 
@@ -117,8 +117,8 @@ void check_push(const Checker& ck, const PushConfig& p)
     for (const auto& [key, value] : p.extra_tags) {
         const std::string path = "push.extra_tags." + key;
         ck.require(!key.empty(), path, "tag name must not be empty");
-        ck.require(std::find(std::begin(reserved_tags), std::end(reserved_tags), key) == std::end(reserved_tags),
-                   path, "\"" + key + "\" is a built-in tag and cannot be set here");
+        ck.require(std::find(std::begin(reserved_tags), std::end(reserved_tags), key) == std::end(reserved_tags), path,
+                   "\"" + key + "\" is a built-in tag and cannot be set here");
         ck.require(!value.empty(), path, "must not be empty (line protocol has no empty tag values)");
     }
     ck.require(p.enabled != true || !p.url.empty(), "push.enabled", "is true but push.url is empty");
@@ -127,8 +127,8 @@ void check_push(const Checker& ck, const PushConfig& p)
     const std::string why = " when push is enabled with push.api " + p.api;
     if (p.api == "v2") {
         ck.require(!p.org.empty(), "push.org", "is required" + why);
-        ck.require(!p.bucket.empty() || !p.database.empty(), "push.bucket", "is required" + why +
-                                                                                 " (or set push.database)");
+        ck.require(!p.bucket.empty() || !p.database.empty(), "push.bucket",
+                   "is required" + why + " (or set push.database)");
     } else {
         ck.require(!p.database.empty(), "push.database", "is required" + why);
     }

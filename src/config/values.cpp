@@ -56,8 +56,8 @@ bool scale(std::int64_t whole, std::int64_t frac, std::int64_t frac_scale, std::
 Problem parse_duration_ms(std::string_view text, std::int64_t& ms)
 {
     const std::string shown(text);
-    const Problem bad = "must be a duration in seconds or with a unit (5, 2.5, 500ms, 10s, 5m, 1h), got \"" +
-                        shown + "\"";
+    const Problem bad =
+        "must be a duration in seconds or with a unit (5, 2.5, 500ms, 10s, 5m, 1h), got \"" + shown + "\"";
     std::string_view s = trim(text);
     bool negative = false;
     if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
@@ -75,12 +75,18 @@ Problem parse_duration_ms(std::string_view text, std::int64_t& ms)
         const std::string unit = lower(s.substr(0, n));
         s.remove_prefix(n);
         std::int64_t unit_ms = 0;
-        if (unit.empty() && first && s.empty()) unit_ms = 1000;  // a bare number is seconds
-        else if (unit == "ms") unit_ms = 1;
-        else if (unit == "s") unit_ms = 1000;
-        else if (unit == "m") unit_ms = 60'000;
-        else if (unit == "h") unit_ms = 3'600'000;
-        else return bad;
+        if (unit.empty() && first && s.empty())
+            unit_ms = 1000;  // a bare number is seconds
+        else if (unit == "ms")
+            unit_ms = 1;
+        else if (unit == "s")
+            unit_ms = 1000;
+        else if (unit == "m")
+            unit_ms = 60'000;
+        else if (unit == "h")
+            unit_ms = 3'600'000;
+        else
+            return bad;
         std::int64_t part = 0;
         if (!scale(whole, frac, frac_scale, unit_ms, part))
             return "must be a whole number of milliseconds, got \"" + shown + "\"";
@@ -111,23 +117,33 @@ Problem parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& 
 
 Problem parse_bytes(std::string_view text, std::uint64_t& out)
 {
-    const Problem bad = "must be a size in bytes or with a unit (1048576, 512MiB, 1GiB, 10GB), got \"" +
-                        std::string(text) + "\"";
+    const Problem bad =
+        "must be a size in bytes or with a unit (1048576, 512MiB, 1GiB, 10GB), got \"" + std::string(text) + "\"";
     std::string_view s = trim(text);
     std::int64_t whole, frac, frac_scale;
     if (!take_decimal(s, whole, frac, frac_scale)) return bad;
     const std::string unit = lower(trim(s));
-    static const std::pair<const char*, std::int64_t> units[] = {
-        {"", 1}, {"b", 1}, {"k", 1000}, {"kb", 1000}, {"kib", 1ll << 10}, {"m", 1'000'000}, {"mb", 1'000'000},
-        {"mib", 1ll << 20}, {"g", 1'000'000'000}, {"gb", 1'000'000'000}, {"gib", 1ll << 30},
-        {"t", 1'000'000'000'000}, {"tb", 1'000'000'000'000}, {"tib", 1ll << 40}};
+    static const std::pair<const char*, std::int64_t> units[] = {{"", 1},
+                                                                 {"b", 1},
+                                                                 {"k", 1000},
+                                                                 {"kb", 1000},
+                                                                 {"kib", 1ll << 10},
+                                                                 {"m", 1'000'000},
+                                                                 {"mb", 1'000'000},
+                                                                 {"mib", 1ll << 20},
+                                                                 {"g", 1'000'000'000},
+                                                                 {"gb", 1'000'000'000},
+                                                                 {"gib", 1ll << 30},
+                                                                 {"t", 1'000'000'000'000},
+                                                                 {"tb", 1'000'000'000'000},
+                                                                 {"tib", 1ll << 40}};
     for (const auto& [name, factor] : units) {
         if (unit != name) continue;
         // 12 integer digits × 2^40 would overflow; no disk spool is that large.
         if (whole > (INT64_MAX / factor) - 1) return "is too large, got \"" + std::string(text) + "\"";
         std::int64_t v = 0;
-        if (!scale(whole, frac, frac_scale, factor, v)) return "must be a whole number of bytes, got \"" +
-                                                               std::string(text) + "\"";
+        if (!scale(whole, frac, frac_scale, factor, v))
+            return "must be a whole number of bytes, got \"" + std::string(text) + "\"";
         out = static_cast<std::uint64_t>(v);
         return std::nullopt;
     }

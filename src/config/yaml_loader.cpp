@@ -40,7 +40,8 @@ public:
                 continue;
             }
             if (it->second.IsNull()) continue;  // "push:" with nothing under it
-            if (!it->second.IsMap()) fail(it->first, section, std::string("must be a map, got ") + kind_name(it->second));
+            if (!it->second.IsMap())
+                fail(it->first, section, std::string("must be a map, got ") + kind_name(it->second));
             section_map(section, it->second);
         }
     }

@@ -32,22 +32,22 @@ std::string page(const StatusSource& status, const std::string& metrics_path)
     if (snap) {
         html += row("Domains", "<span id=\"domains\">" + std::to_string(snap->domains.size()) + "</span>");
         char duration[32];
-        std::snprintf(duration, sizeof duration, "%.3f s",
-                      std::chrono::duration<double>(snap->duration).count());
+        std::snprintf(duration, sizeof duration, "%.3f s", std::chrono::duration<double>(snap->duration).count());
         html += row("Last collection", "#" + std::to_string(snap->sequence) + ", took " + duration +
                                            (snap->complete ? "" : " (incomplete)"));
         std::string groups;
         for (const auto& g : snap->groups) {
             groups += "<span class=\"" + std::string(g.success ? "ok" : "bad") + "\">" +
-                      html_escape(virt::stats_group_name(g.group)) + (g.per_domain ? " (per domain)" : "") +
-                      "</span> ";
+                      html_escape(virt::stats_group_name(g.group)) + (g.per_domain ? " (per domain)" : "") + "</span> ";
         }
         html += row("Stats groups", groups);
-        if (!snap->error.empty()) html += row("Last error", "<span class=\"bad\">" + html_escape(snap->error) + "</span>");
+        if (!snap->error.empty())
+            html += row("Last error", "<span class=\"bad\">" + html_escape(snap->error) + "</span>");
     } else {
         html += row("Domains", "<span id=\"domains\">no collection yet</span>");
     }
-    html += "</table>\n<ul>\n<li><a href=\"" + html_escape(metrics_path) + "\">Metrics</a></li>\n"
+    html += "</table>\n<ul>\n<li><a href=\"" + html_escape(metrics_path) +
+            "\">Metrics</a></li>\n"
             "<li><a href=\"/healthz\">/healthz</a></li>\n<li><a href=\"/readyz\">/readyz</a></li>\n"
             "</ul>\n</body></html>\n";
     return html;

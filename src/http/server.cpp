@@ -55,12 +55,18 @@ Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& me
         ports += civetweb_listening_port(a, have_ipv6);
     }
     const std::vector<std::string> civet_options{
-        "listening_ports", ports,
-        "num_threads", std::to_string(options.threads),
-        "request_timeout_ms", std::to_string(options.request_timeout.count()),
-        "enable_keep_alive", "yes",
-        "keep_alive_timeout_ms", "30000",
-        "enable_directory_listing", "no",
+        "listening_ports",
+        ports,
+        "num_threads",
+        std::to_string(options.threads),
+        "request_timeout_ms",
+        std::to_string(options.request_timeout.count()),
+        "enable_keep_alive",
+        "yes",
+        "keep_alive_timeout_ms",
+        "30000",
+        "enable_directory_listing",
+        "no",
     };
     CivetCallbacks callbacks;
     callbacks.log_message = log_message;

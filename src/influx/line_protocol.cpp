@@ -12,7 +12,10 @@ constexpr std::string_view measurement_escapes = ", ";
 constexpr std::string_view key_escapes = ",= ";
 constexpr std::string_view hex = "0123456789abcdef";
 
-bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+bool is_control(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f;
+}
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 if there is none (overlong forms,
 // surrogates and code points above U+10FFFF count as invalid, as Go and Rust treat them).
@@ -23,7 +26,8 @@ std::size_t utf8_length(std::string_view s, std::size_t i)
     if (c < 0x80) return 1;
     std::size_t n = 0;
     unsigned char lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) n = 2;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2;
     else if (c >= 0xe0 && c <= 0xef) {
         n = 3;
         if (c == 0xe0) lo = 0xa0;
@@ -32,7 +36,8 @@ std::size_t utf8_length(std::string_view s, std::size_t i)
         n = 4;
         if (c == 0xf0) lo = 0x90;
         if (c == 0xf4) hi = 0x8f;
-    } else return 0;
+    } else
+        return 0;
     if (i + n > s.size()) return 0;
     if (b(1) < lo || b(1) > hi) return 0;
     for (std::size_t k = 2; k < n; ++k)
@@ -167,7 +172,10 @@ std::optional<Precision> parse_precision(std::string_view text) noexcept
     return std::nullopt;
 }
 
-Precision precision_from(std::string_view text) noexcept { return parse_precision(text).value_or(Precision::ns); }
+Precision precision_from(std::string_view text) noexcept
+{
+    return parse_precision(text).value_or(Precision::ns);
+}
 
 std::string_view to_string(Precision p) noexcept
 {
@@ -200,7 +208,10 @@ std::int64_t scale_timestamp(std::int64_t ns, Precision p) noexcept
     return (ns % d != 0 && ns < 0) ? q - 1 : q;
 }
 
-std::int64_t unscale_timestamp(std::int64_t value, Precision p) noexcept { return value * divisor(p); }
+std::int64_t unscale_timestamp(std::int64_t value, Precision p) noexcept
+{
+    return value * divisor(p);
+}
 
 std::string sanitize_name(std::string_view name)
 {

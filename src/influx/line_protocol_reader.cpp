@@ -81,7 +81,8 @@ private:
     {
         Int v = 0;
         const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-        if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size()) throw Malformed{"invalid integer"};
+        if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size())
+            throw Malformed{"invalid integer"};
         return v;
     }
 

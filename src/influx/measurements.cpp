@@ -103,7 +103,10 @@ struct RateRow {
     const char* source;
 };
 
-double atan_degrees(double x) { return std::atan(x) * 180.0 / std::numbers::pi; }
+double atan_degrees(double x)
+{
+    return std::atan(x) * 180.0 / std::numbers::pi;
+}
 
 constexpr RateRow rate_rows[] = {
     {"cpu_usage", [](const DomainSample& d) { return d.cpu.time; }, Per::ns, Kind::counter, nullptr,
@@ -116,10 +119,10 @@ constexpr RateRow rate_rows[] = {
      nullptr, "Δ sum of net.N.rx.bytes / Δt (bytes/s)"},
     {"net_txrate", [](const DomainSample& d) { return sum(d.nics, &NicSample::tx_bytes); }, Per::s, Kind::counter,
      nullptr, "Δ sum of net.N.tx.bytes / Δt (bytes/s)"},
-    {"disk_rdrate", [](const DomainSample& d) { return sum(d.disks, &DiskSample::rd_bytes); }, Per::s,
-     Kind::counter, nullptr, "Δ sum of block.N.rd.bytes / Δt (bytes/s)"},
-    {"disk_wrrate", [](const DomainSample& d) { return sum(d.disks, &DiskSample::wr_bytes); }, Per::s,
-     Kind::counter, nullptr, "Δ sum of block.N.wr.bytes / Δt (bytes/s)"},
+    {"disk_rdrate", [](const DomainSample& d) { return sum(d.disks, &DiskSample::rd_bytes); }, Per::s, Kind::counter,
+     nullptr, "Δ sum of block.N.rd.bytes / Δt (bytes/s)"},
+    {"disk_wrrate", [](const DomainSample& d) { return sum(d.disks, &DiskSample::wr_bytes); }, Per::s, Kind::counter,
+     nullptr, "Δ sum of block.N.wr.bytes / Δt (bytes/s)"},
 };
 
 // ---- Building the points. ----
@@ -131,9 +134,12 @@ std::optional<double> rate(const RateRow& row, const DomainSample& now, const Do
     if (!a || !b) return std::nullopt;
     // Subtract as integers: counters near 2^64 would lose the difference in a double.
     double delta = 0;
-    if (*a >= *b) delta = static_cast<double>(*a - *b);
-    else if (row.kind == Kind::counter) return std::nullopt;
-    else delta = -static_cast<double>(*b - *a);
+    if (*a >= *b)
+        delta = static_cast<double>(*a - *b);
+    else if (row.kind == Kind::counter)
+        return std::nullopt;
+    else
+        delta = -static_cast<double>(*b - *a);
     const double ns = static_cast<double>(elapsed.count());
     const double r = row.per == Per::ns ? delta / ns : delta / (ns / 1e9);
     return row.then ? row.then(r) : r;

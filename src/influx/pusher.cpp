@@ -57,7 +57,10 @@ Pusher::Pusher(const config::PushConfig& config, collect::SnapshotStore& store, 
 {
 }
 
-Pusher::~Pusher() { stop(); }
+Pusher::~Pusher()
+{
+    stop();
+}
 
 void Pusher::start()
 {
@@ -144,7 +147,8 @@ void Pusher::spill(std::vector<std::string> lines)
     // In spool-sized pieces, so a replayed segment is never more than one batch.
     for (std::size_t i = 0; i < lines.size(); i += config_.batch_max_lines) {
         const auto end = std::min(lines.size(), i + config_.batch_max_lines);
-        std::vector<std::string> part(std::make_move_iterator(lines.begin() + i), std::make_move_iterator(lines.begin() + end));
+        std::vector<std::string> part(std::make_move_iterator(lines.begin() + i),
+                                      std::make_move_iterator(lines.begin() + end));
         if (spool_.store(part)) continue;
         std::lock_guard lock(mu_);
         stats_.lines_dropped += part.size();
@@ -185,7 +189,8 @@ void Pusher::record(const WriteResult& r, std::size_t lines)
         if (log_once_.clear("write")) util::log_info("push", "writes succeed again");
         return;
     }
-    std::string what = std::string(outcome_name(r.outcome)) + (r.status ? " (HTTP " + std::to_string(r.status) + ")" : "");
+    std::string what =
+        std::string(outcome_name(r.outcome)) + (r.status ? " (HTTP " + std::to_string(r.status) + ")" : "");
     stats_.last_error = what + ": " + r.message;
     if (r.outcome == Outcome::rejected || r.outcome == Outcome::too_large) {
         const std::size_t rejected = r.outcome == Outcome::too_large ? lines : rejected_count(r.message, lines);
@@ -198,7 +203,8 @@ void Pusher::record(const WriteResult& r, std::size_t lines)
     const char* hint = r.outcome == Outcome::auth        ? "authentication failed; check push.token or the user"
                        : r.outcome == Outcome::not_found ? "unknown database or bucket"
                                                          : "will retry";
-    log_once_.log(util::LogLevel::warn, "push", "write", "write failed, " + std::string(hint) + ": " + stats_.last_error);
+    log_once_.log(util::LogLevel::warn, "push", "write",
+                  "write failed, " + std::string(hint) + ": " + stats_.last_error);
 }
 
 void Pusher::wait_backoff(std::unique_lock<std::mutex>& lock, const WriteResult& r)
@@ -223,12 +229,15 @@ Pusher::SendResult Pusher::send_one(std::unique_lock<std::mutex>& lock, bool inc
         segment = spool_.oldest();
         lock.lock();
     }
-    if (segment) batch = segment->lines;
-    else if (!in_flight_.empty()) batch = std::move(in_flight_);
+    if (segment)
+        batch = segment->lines;
+    else if (!in_flight_.empty())
+        batch = std::move(in_flight_);
     else if (!buffer_.empty() && (buffer_.size() >= config_.batch_max_lines || stopping_ ||
                                   std::chrono::steady_clock::now() - buffer_.oldest_at() >= config_.batch_max_sec))
         batch = buffer_.take(config_.batch_max_lines);
-    else return SendResult::nothing;
+    else
+        return SendResult::nothing;
     in_flight_.clear();
 
     lock.unlock();
@@ -251,8 +260,9 @@ void Pusher::send_loop() noexcept
     while (!stopping_) {
         if (paused_ || send_one(lock, true) == SendResult::nothing) {
             // Nothing due: wake for new lines, for the batch age, or to stop.
-            wake_sender_.wait_for(lock, std::min<std::chrono::milliseconds>(config_.batch_max_sec, std::chrono::milliseconds(200)),
-                                  [&] { return stopping_; });
+            wake_sender_.wait_for(
+                lock, std::min<std::chrono::milliseconds>(config_.batch_max_sec, std::chrono::milliseconds(200)),
+                [&] { return stopping_; });
         }
     }
     // Shutdown: deliver what is in memory until the deadline (the spool is durable and waits for the

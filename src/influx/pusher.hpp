@@ -29,8 +29,8 @@
 namespace influx {
 
 struct PushStats {
-    bool running = false;            // the loop is started and not paused
-    std::size_t queued_lines = 0;    // in memory, including a batch being retried
+    bool running = false;          // the loop is started and not paused
+    std::size_t queued_lines = 0;  // in memory, including a batch being retried
     std::size_t spooled_lines = 0;
     std::uint64_t spool_bytes = 0;
     std::uint64_t lines_written = 0;

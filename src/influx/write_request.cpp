@@ -138,15 +138,21 @@ WriteResult classify(long status, std::string_view body, std::string_view retry_
         return r;
     }
     r.message = error_message(body);
-    if (status == 401 || status == 403) r.outcome = Outcome::auth;
-    else if (status == 404) r.outcome = Outcome::not_found;
-    else if (status == 413) r.outcome = Outcome::too_large;
+    if (status == 401 || status == 403)
+        r.outcome = Outcome::auth;
+    else if (status == 404)
+        r.outcome = Outcome::not_found;
+    else if (status == 413)
+        r.outcome = Outcome::too_large;
     else if (status == 429 || status == 503) {
         r.outcome = Outcome::throttled;
         r.retry_after = parse_retry_after(retry_after);
-    } else if (status >= 500) r.outcome = Outcome::server_error;
-    else if (status >= 400) r.outcome = Outcome::rejected;
-    else r.outcome = Outcome::server_error;  // 1xx/3xx where a write answer belongs: try again later
+    } else if (status >= 500)
+        r.outcome = Outcome::server_error;
+    else if (status >= 400)
+        r.outcome = Outcome::rejected;
+    else
+        r.outcome = Outcome::server_error;  // 1xx/3xx where a write answer belongs: try again later
     return r;
 }
 
@@ -165,6 +171,9 @@ const char* outcome_name(Outcome outcome) noexcept
     return "unknown";
 }
 
-bool retryable(Outcome outcome) noexcept { return outcome != Outcome::ok && outcome != Outcome::rejected; }
+bool retryable(Outcome outcome) noexcept
+{
+    return outcome != Outcome::ok && outcome != Outcome::rejected;
+}
 
 }  // namespace influx

@@ -31,8 +31,8 @@ void add_block_families(const Scrape& scrape, Families& out)
                          MetricType::Counter);
     FamilyBuilder capacity(out, p + "capacity_bytes", "Logical size of the block device backing image.",
                            MetricType::Gauge);
-    FamilyBuilder allocation(out, p + "allocation_bytes",
-                             "Highest allocated extent of the block device backing image.", MetricType::Gauge);
+    FamilyBuilder allocation(out, p + "allocation_bytes", "Highest allocated extent of the block device backing image.",
+                             MetricType::Gauge);
     FamilyBuilder physical(out, p + "physical_bytes", "Physical size of the block device backing image's container.",
                            MetricType::Gauge);
 

@@ -15,8 +15,8 @@ void add_cpu_families(const Scrape& scrape, Families& out)
                          "CPU time the domain spent in kernel mode, in seconds.", MetricType::Counter);
     FamilyBuilder current(out, "libvirt_domain_vcpu_current", "Number of current online vCPUs.", MetricType::Gauge);
     FamilyBuilder maximum(out, "libvirt_domain_vcpu_maximum", "Number of maximum online vCPUs.", MetricType::Gauge);
-    FamilyBuilder state(out, "libvirt_domain_vcpu_state",
-                        "State of the vCPU (0 offline, 1 running, 2 blocked).", MetricType::Gauge);
+    FamilyBuilder state(out, "libvirt_domain_vcpu_state", "State of the vCPU (0 offline, 1 running, 2 blocked).",
+                        MetricType::Gauge);
     FamilyBuilder time(out, "libvirt_domain_vcpu_time_seconds_total", "Time spent by the virtual CPU, in seconds.",
                        MetricType::Counter);
     FamilyBuilder wait(out, "libvirt_domain_vcpu_wait_seconds_total",

@@ -32,8 +32,10 @@ void add_exporter_families(const Scrape& scrape, Families& out)
         f.add({}, st.fresh ? 0 : 1);
     }
     {
-        FamilyBuilder cache_hits(out, "virt_exporter_device_cache_hits_total", "Device cache lookups served from "
-                                 "the cache.", MetricType::Counter);
+        FamilyBuilder cache_hits(out, "virt_exporter_device_cache_hits_total",
+                                 "Device cache lookups served from "
+                                 "the cache.",
+                                 MetricType::Counter);
         cache_hits.add({}, static_cast<double>(st.cache.hits));
         FamilyBuilder misses(out, "virt_exporter_device_cache_misses_total",
                              "Device cache lookups that fetched the domain XML.", MetricType::Counter);
@@ -54,8 +56,8 @@ void add_exporter_families(const Scrape& scrape, Families& out)
                                "0 when the collection hit its time budget and some domains lack statistics.",
                                MetricType::Gauge);
         complete.add({}, snap->complete ? 1 : 0);
-        FamilyBuilder duration(out, "virt_exporter_collection_duration_seconds",
-                               "Duration of the whole collection.", MetricType::Gauge);
+        FamilyBuilder duration(out, "virt_exporter_collection_duration_seconds", "Duration of the whole collection.",
+                               MetricType::Gauge);
         duration.add({}, std::chrono::duration<double>(snap->duration).count());
         FamilyBuilder skipped(out, "virt_exporter_domains_skipped",
                               "Domains left out of the last collection because their record was unusable.",

@@ -39,8 +39,10 @@ Derived derive(std::string_view field)
     while (!field.empty()) {
         const auto dot = field.find('.');
         const std::string_view part = field.substr(0, dot);
-        if (all_digits(part)) d.labels.push_back({sanitize(previous), std::string(part)});
-        else d.name += "_" + sanitize(part);
+        if (all_digits(part))
+            d.labels.push_back({sanitize(previous), std::string(part)});
+        else
+            d.name += "_" + sanitize(part);
         previous = part;
         field = dot == std::string_view::npos ? std::string_view() : field.substr(dot + 1);
     }
@@ -84,8 +86,10 @@ void add_extra_families(const Scrape& scrape, Families& out)
             prometheus::ClientMetric m;
             m.label = domain_labels(d.name, d.uuid, std::move(derived.labels));
             const double v = e.value * derived.scale;
-            if (family.type == prometheus::MetricType::Counter) m.counter.value = v;
-            else m.gauge.value = v;
+            if (family.type == prometheus::MetricType::Counter)
+                m.counter.value = v;
+            else
+                m.gauge.value = v;
             family.metric.push_back(std::move(m));
         }
     }

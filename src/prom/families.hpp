@@ -37,9 +37,9 @@ struct PushStatus {
 
 // What the exporter knows about itself at scrape time.
 struct ExporterStatus {
-    bool fresh = true;                 // the snapshot is the one this scrape asked for
-    std::uint64_t collections = 0;     // collections finished since start
-    double snapshot_age_seconds = 0;   // now − snapshot.taken_at
+    bool fresh = true;                // the snapshot is the one this scrape asked for
+    std::uint64_t collections = 0;    // collections finished since start
+    double snapshot_age_seconds = 0;  // now − snapshot.taken_at
     collect::DeviceCacheStats cache;
     std::string version;
     std::optional<PushStatus> push;  // empty when no push is configured
@@ -61,8 +61,8 @@ void add_push_families(const Scrape& scrape, Families& out);
 
 using GroupBuilder = void (*)(const Scrape&, Families&);
 inline constexpr GroupBuilder groups[] = {
-    add_exporter_families, add_domain_families,    add_cpu_families,   add_memory_families,
-    add_interface_families, add_block_families,    add_extra_families, add_push_families,
+    add_exporter_families,  add_domain_families, add_cpu_families,   add_memory_families,
+    add_interface_families, add_block_families,  add_extra_families, add_push_families,
 };
 
 Families build_families(const Scrape& scrape);

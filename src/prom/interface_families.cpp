@@ -20,10 +20,10 @@ void add_interface_families(const Scrape& scrape, Families& out)
                           MetricType::Counter);
     FamilyBuilder tx_bytes(out, p + "transmit_bytes_total", "Number of bytes transmitted on a network interface.",
                            MetricType::Counter);
-    FamilyBuilder tx_pkts(out, p + "transmit_packets_total",
-                          "Number of packets transmitted on a network interface.", MetricType::Counter);
-    FamilyBuilder tx_errs(out, p + "transmit_errors_total",
-                          "Number of packet transmit errors on a network interface.", MetricType::Counter);
+    FamilyBuilder tx_pkts(out, p + "transmit_packets_total", "Number of packets transmitted on a network interface.",
+                          MetricType::Counter);
+    FamilyBuilder tx_errs(out, p + "transmit_errors_total", "Number of packet transmit errors on a network interface.",
+                          MetricType::Counter);
     FamilyBuilder tx_drop(out, p + "transmit_drops_total", "Number of packet transmit drops on a network interface.",
                           MetricType::Counter);
 

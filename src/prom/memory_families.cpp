@@ -14,14 +14,13 @@ void add_memory_families(const Scrape& scrape, Families& out)
     FamilyBuilder actual(out, p + "actual_balloon_bytes", "Current balloon value, in bytes.", MetricType::Gauge);
     FamilyBuilder rss(out, p + "rss_bytes", "Resident set size of the process running the domain, in bytes.",
                       MetricType::Gauge);
-    FamilyBuilder available(out, p + "available_bytes", "Memory available to the domain, in bytes.",
-                            MetricType::Gauge);
+    FamilyBuilder available(out, p + "available_bytes", "Memory available to the domain, in bytes.", MetricType::Gauge);
     FamilyBuilder usable(out, p + "usable_bytes",
                          "Memory usable by the domain (corresponds to 'Available' in /proc/meminfo), in bytes.",
                          MetricType::Gauge);
     FamilyBuilder unused(out, p + "unused_bytes", "Memory unused by the domain, in bytes.", MetricType::Gauge);
-    FamilyBuilder caches(out, p + "disk_caches_bytes",
-                         "Memory the guest can reclaim quickly (disk caches), in bytes.", MetricType::Gauge);
+    FamilyBuilder caches(out, p + "disk_caches_bytes", "Memory the guest can reclaim quickly (disk caches), in bytes.",
+                         MetricType::Gauge);
     FamilyBuilder used(out, p + "used_percent", "Memory used by the domain, in percent of available memory.",
                        MetricType::Gauge);
     FamilyBuilder swap_in(out, p + "swap_in_bytes_total", "Data read from swap space by the guest, in bytes.",
@@ -32,13 +31,12 @@ void add_memory_families(const Scrape& scrape, Families& out)
                         MetricType::Counter);
     FamilyBuilder minor(out, p + "minor_fault_total", "Page faults served without disk I/O in the guest.",
                         MetricType::Counter);
-    FamilyBuilder hugetlb_alloc(out, p + "hugetlb_pgalloc_total",
-                                "Successful huge page allocations in the guest.", MetricType::Counter);
+    FamilyBuilder hugetlb_alloc(out, p + "hugetlb_pgalloc_total", "Successful huge page allocations in the guest.",
+                                MetricType::Counter);
     FamilyBuilder hugetlb_fail(out, p + "hugetlb_pgfail_total", "Failed huge page allocations in the guest.",
                                MetricType::Counter);
     FamilyBuilder updated(out, p + "last_update_timestamp_seconds",
-                          "When the guest last updated its memory statistics, as a Unix timestamp.",
-                          MetricType::Gauge);
+                          "When the guest last updated its memory statistics, as a Unix timestamp.", MetricType::Gauge);
 
     for (const auto& d : scrape.snapshot->domains) {
         const Labels labels = domain_labels(d.name, d.uuid);

@@ -29,7 +29,10 @@ Scrape SnapshotCollectable::scrape() const
     return s;
 }
 
-std::vector<prometheus::MetricFamily> SnapshotCollectable::Collect() const { return build_families(scrape()); }
+std::vector<prometheus::MetricFamily> SnapshotCollectable::Collect() const
+{
+    return build_families(scrape());
+}
 
 std::string render_text(const Families& families)
 {

@@ -6,8 +6,8 @@
 
 namespace util {
 
-std::chrono::milliseconds backoff_delay(unsigned failures, std::chrono::milliseconds min,
-                                        std::chrono::milliseconds max, double unit_random) noexcept
+std::chrono::milliseconds backoff_delay(unsigned failures, std::chrono::milliseconds min, std::chrono::milliseconds max,
+                                        double unit_random) noexcept
 {
     const double lo = static_cast<double>(std::max<std::int64_t>(min.count(), 1));
     const double hi = std::max(lo, static_cast<double>(max.count()));

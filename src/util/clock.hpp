@@ -18,14 +18,8 @@ public:
 
 class SystemClock final : public Clock {
 public:
-    std::chrono::steady_clock::time_point now() const noexcept override
-    {
-        return std::chrono::steady_clock::now();
-    }
-    std::chrono::system_clock::time_point wall() const noexcept override
-    {
-        return std::chrono::system_clock::now();
-    }
+    std::chrono::steady_clock::time_point now() const noexcept override { return std::chrono::steady_clock::now(); }
+    std::chrono::system_clock::time_point wall() const noexcept override { return std::chrono::system_clock::now(); }
     // The process-wide instance; lives for the whole program.
     static const SystemClock& instance() noexcept
     {

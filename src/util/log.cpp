@@ -25,16 +25,27 @@ const char* level_name(LogLevel level) noexcept
 
 bool parse_log_level(std::string_view text, LogLevel& out) noexcept
 {
-    if (text == "debug") out = LogLevel::debug;
-    else if (text == "info") out = LogLevel::info;
-    else if (text == "warn" || text == "warning") out = LogLevel::warn;
-    else if (text == "error") out = LogLevel::error;
-    else return false;
+    if (text == "debug")
+        out = LogLevel::debug;
+    else if (text == "info")
+        out = LogLevel::info;
+    else if (text == "warn" || text == "warning")
+        out = LogLevel::warn;
+    else if (text == "error")
+        out = LogLevel::error;
+    else
+        return false;
     return true;
 }
 
-void set_log_level(LogLevel level) noexcept { g_level = level; }
-LogLevel log_level() noexcept { return g_level; }
+void set_log_level(LogLevel level) noexcept
+{
+    g_level = level;
+}
+LogLevel log_level() noexcept
+{
+    return g_level;
+}
 
 std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view message)
 {

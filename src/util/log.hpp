@@ -18,10 +18,22 @@ void set_log_level(LogLevel level) noexcept;
 LogLevel log_level() noexcept;
 
 void log(LogLevel level, std::string_view subsystem, std::string_view message) noexcept;
-inline void log_debug(std::string_view s, std::string_view m) noexcept { log(LogLevel::debug, s, m); }
-inline void log_info(std::string_view s, std::string_view m) noexcept { log(LogLevel::info, s, m); }
-inline void log_warn(std::string_view s, std::string_view m) noexcept { log(LogLevel::warn, s, m); }
-inline void log_error(std::string_view s, std::string_view m) noexcept { log(LogLevel::error, s, m); }
+inline void log_debug(std::string_view s, std::string_view m) noexcept
+{
+    log(LogLevel::debug, s, m);
+}
+inline void log_info(std::string_view s, std::string_view m) noexcept
+{
+    log(LogLevel::info, s, m);
+}
+inline void log_warn(std::string_view s, std::string_view m) noexcept
+{
+    log(LogLevel::warn, s, m);
+}
+inline void log_error(std::string_view s, std::string_view m) noexcept
+{
+    log(LogLevel::error, s, m);
+}
 
 // Formats one line without writing it (exposed for tests).
 std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view message);

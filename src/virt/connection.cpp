@@ -31,8 +31,8 @@ std::shared_ptr<detail::LiveConnection> Connection::Impl::current_or_throw() con
 {
     std::lock_guard lock(mu);
     if (!live || reconnect_requested)
-        throw Error(ErrorKind::disconnected, "not connected to libvirt at " + options.uri +
-                                                 (last_error.empty() ? "" : " (" + last_error + ")"));
+        throw Error(ErrorKind::disconnected,
+                    "not connected to libvirt at " + options.uri + (last_error.empty() ? "" : " (" + last_error + ")"));
     return live;
 }
 
@@ -118,8 +118,8 @@ void Connection::Impl::reconnect_loop() noexcept
             failures = 0;
             continue;
         }
-        wait_backoff(lock, util::backoff_delay(++failures, options.reconnect_backoff_min,
-                                                options.reconnect_backoff_max, unit(rng)));
+        wait_backoff(lock, util::backoff_delay(++failures, options.reconnect_backoff_min, options.reconnect_backoff_max,
+                                               unit(rng)));
     }
 }
 
@@ -128,8 +128,8 @@ bool Connection::Impl::try_connect() noexcept
     ++connect_attempts;
     const std::uint64_t next = generation.load() + 1;
     try {
-        detail::OpenParams params{options.uri, options.read_only,
-                                  static_cast<int>(options.keepalive_interval.count()), options.keepalive_count};
+        detail::OpenParams params{options.uri, options.read_only, static_cast<int>(options.keepalive_interval.count()),
+                                  options.keepalive_count};
         auto fresh = std::make_shared<detail::LiveConnection>(params, next, relay);
         {
             std::lock_guard lock(mu);
@@ -174,7 +174,8 @@ void Connection::Impl::wait_backoff(std::unique_lock<std::mutex>& lock, std::chr
     while (!stopping) {
         const auto now = clock.now();
         if (now >= deadline) return;
-        const auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(200));
+        const auto slice =
+            std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(200));
         cv.wait_for(lock, slice);
     }
 }
@@ -191,11 +192,26 @@ Connection::~Connection()
     stop();
 }
 
-void Connection::set_event_handler(EventHandler handler) { impl_->event_handler = std::move(handler); }
-void Connection::set_connected_handler(ConnectedHandler handler) { impl_->connected_handler = std::move(handler); }
-void Connection::start() { impl_->start(); }
-void Connection::stop() noexcept { impl_->stop(); }
-void Connection::reconnect() noexcept { impl_->request_reconnect(); }
+void Connection::set_event_handler(EventHandler handler)
+{
+    impl_->event_handler = std::move(handler);
+}
+void Connection::set_connected_handler(ConnectedHandler handler)
+{
+    impl_->connected_handler = std::move(handler);
+}
+void Connection::start()
+{
+    impl_->start();
+}
+void Connection::stop() noexcept
+{
+    impl_->stop();
+}
+void Connection::reconnect() noexcept
+{
+    impl_->request_reconnect();
+}
 
 bool Connection::wait_connected(std::chrono::milliseconds timeout) const
 {
@@ -210,9 +226,21 @@ std::string Connection::last_error() const
     return impl_->last_error;
 }
 
-std::uint64_t Connection::connect_attempts() const noexcept { return impl_->connect_attempts.load(); }
-const std::string& Connection::uri() const noexcept { return impl_->options.uri; }
-std::uint64_t Connection::generation() const noexcept { return impl_->generation.load(); }
-bool Connection::connected() const noexcept { return impl_->connected.load(); }
+std::uint64_t Connection::connect_attempts() const noexcept
+{
+    return impl_->connect_attempts.load();
+}
+const std::string& Connection::uri() const noexcept
+{
+    return impl_->options.uri;
+}
+std::uint64_t Connection::generation() const noexcept
+{
+    return impl_->generation.load();
+}
+bool Connection::connected() const noexcept
+{
+    return impl_->connected.load();
+}
 
 }  // namespace virt

@@ -61,8 +61,7 @@ public:
     using ConnectedHandler = std::function<void(std::uint64_t generation)>;
 
     // `clock` times the backoff waits (so tests can drive them); it must outlive the Connection.
-    explicit Connection(ConnectionOptions options,
-                        const util::Clock& clock = util::SystemClock::instance());
+    explicit Connection(ConnectionOptions options, const util::Clock& clock = util::SystemClock::instance());
     ~Connection() override;
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;

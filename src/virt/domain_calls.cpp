@@ -19,7 +19,10 @@ std::string subject(std::string_view name, std::string_view dev)
     return s;
 }
 
-std::uint64_t u64(unsigned long long v) { return static_cast<std::uint64_t>(v); }
+std::uint64_t u64(unsigned long long v)
+{
+    return static_cast<std::uint64_t>(v);
+}
 
 // virDomainBlockStatsFlags; nullopt when the driver lacks it (remembered per connection).
 std::optional<std::vector<TypedParam>> block_stats_flags(virDomainPtr dom, const std::string& who,
@@ -100,9 +103,12 @@ std::vector<TypedParam> get_cpu_stats(virDomainPtr dom, std::string_view name)
     buf.set_filled(filled);
     std::vector<TypedParam> out;
     for (auto& p : convert_typed_params(buf.data(), buf.filled())) {
-        if (p.field == VIR_DOMAIN_CPU_STATS_CPUTIME) out.push_back({"cpu.time", std::move(p.value)});
-        else if (p.field == VIR_DOMAIN_CPU_STATS_USERTIME) out.push_back({"cpu.user", std::move(p.value)});
-        else if (p.field == VIR_DOMAIN_CPU_STATS_SYSTEMTIME) out.push_back({"cpu.system", std::move(p.value)});
+        if (p.field == VIR_DOMAIN_CPU_STATS_CPUTIME)
+            out.push_back({"cpu.time", std::move(p.value)});
+        else if (p.field == VIR_DOMAIN_CPU_STATS_USERTIME)
+            out.push_back({"cpu.user", std::move(p.value)});
+        else if (p.field == VIR_DOMAIN_CPU_STATS_SYSTEMTIME)
+            out.push_back({"cpu.system", std::move(p.value)});
     }
     return out;
 }
@@ -114,8 +120,10 @@ std::vector<TypedParam> get_vcpu_stats(virDomainPtr dom, std::string_view name, 
         maximum = virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_MAXIMUM);
         if (maximum < 0) {
             const auto e = last_error("virDomainGetVcpusFlags", name);
-            if (e.kind() == ErrorKind::unsupported) quirks.vcpus_maximum_unsupported = true;
-            else if (e.kind() == ErrorKind::no_domain || e.kind() == ErrorKind::disconnected) throw e;
+            if (e.kind() == ErrorKind::unsupported)
+                quirks.vcpus_maximum_unsupported = true;
+            else if (e.kind() == ErrorKind::no_domain || e.kind() == ErrorKind::disconnected)
+                throw e;
         }
     }
     int slots = maximum;
@@ -176,8 +184,10 @@ std::vector<TypedParam> get_block_stats(virDomainPtr dom, std::string_view name,
             return out;
         }
         auto e = last_error("virDomainGetBlockInfo", who);
-        if (e.kind() == ErrorKind::unsupported) quirks.block_info_unsupported = true;
-        else if (!stats || e.kind() == ErrorKind::no_domain || e.kind() == ErrorKind::disconnected) throw e;
+        if (e.kind() == ErrorKind::unsupported)
+            quirks.block_info_unsupported = true;
+        else if (!stats || e.kind() == ErrorKind::no_domain || e.kind() == ErrorKind::disconnected)
+            throw e;
         // else: this disk has no size to report (e.g. an empty CD-ROM); its counters still count.
     }
     if (!stats) throw Error(ErrorKind::unsupported, "virDomainBlockStats(" + who + "): not supported by the driver");

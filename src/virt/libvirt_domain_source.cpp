@@ -115,30 +115,26 @@ std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
 
 std::string Connection::domain_xml(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection&, virDomainPtr dom) {
-        return detail::get_domain_xml(dom, domain.name);
-    });
+    return on_domain(*impl_, domain,
+                     [&](LiveConnection&, virDomainPtr dom) { return detail::get_domain_xml(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::domain_info(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection&, virDomainPtr dom) {
-        return detail::get_domain_info(dom, domain.name);
-    });
+    return on_domain(*impl_, domain,
+                     [&](LiveConnection&, virDomainPtr dom) { return detail::get_domain_info(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::domain_state(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection&, virDomainPtr dom) {
-        return detail::get_domain_state(dom, domain.name);
-    });
+    return on_domain(*impl_, domain,
+                     [&](LiveConnection&, virDomainPtr dom) { return detail::get_domain_state(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::cpu_stats(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection&, virDomainPtr dom) {
-        return detail::get_cpu_stats(dom, domain.name);
-    });
+    return on_domain(*impl_, domain,
+                     [&](LiveConnection&, virDomainPtr dom) { return detail::get_cpu_stats(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::vcpu_stats(const DomainRef& domain)
@@ -150,9 +146,8 @@ std::vector<TypedParam> Connection::vcpu_stats(const DomainRef& domain)
 
 std::vector<TypedParam> Connection::memory_stats(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection&, virDomainPtr dom) {
-        return detail::get_memory_stats(dom, domain.name);
-    });
+    return on_domain(*impl_, domain,
+                     [&](LiveConnection&, virDomainPtr dom) { return detail::get_memory_stats(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::interface_stats(const DomainRef& domain, const std::string& dev)

@@ -22,17 +22,14 @@ ErrorKind classify_error(int code, int domain, std::string_view message) noexcep
     switch (code) {
     case VIR_ERR_NO_SUPPORT:
     case VIR_ERR_ARGUMENT_UNSUPPORTED:
-    case VIR_ERR_OPERATION_UNSUPPORTED:
-        return ErrorKind::unsupported;
+    case VIR_ERR_OPERATION_UNSUPPORTED: return ErrorKind::unsupported;
     case VIR_ERR_INVALID_ARG:
         // virCheckFlags reports a flag the driver does not know (e.g. NOWAIT on an old daemon) this way.
         return contains(message, "unsupported flags") ? ErrorKind::unsupported : ErrorKind::other;
-    case VIR_ERR_NO_DOMAIN:
-        return ErrorKind::no_domain;
+    case VIR_ERR_NO_DOMAIN: return ErrorKind::no_domain;
     case VIR_ERR_NO_CONNECT:
     case VIR_ERR_INVALID_CONN:
-    case VIR_ERR_RPC:
-        return ErrorKind::disconnected;
+    case VIR_ERR_RPC: return ErrorKind::disconnected;
     case VIR_ERR_SYSTEM_ERROR:
         // A failed read/write on the daemon's socket; a system error inside a driver is not ours.
         return domain == VIR_FROM_RPC || domain == VIR_FROM_REMOTE ? ErrorKind::disconnected : ErrorKind::other;
@@ -40,10 +37,8 @@ ErrorKind classify_error(int code, int domain, std::string_view message) noexcep
         // "client socket is closed", "connection closed due to keepalive timeout"
         return contains(message, "closed") ? ErrorKind::disconnected : ErrorKind::other;
     case VIR_ERR_OPERATION_TIMEOUT:
-    case VIR_ERR_AGENT_UNRESPONSIVE:
-        return ErrorKind::busy;
-    default:
-        return ErrorKind::other;
+    case VIR_ERR_AGENT_UNRESPONSIVE: return ErrorKind::busy;
+    default: return ErrorKind::other;
     }
 }
 

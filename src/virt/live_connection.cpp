@@ -123,14 +123,12 @@ void CallbackRelay::connection_closed(std::uint64_t generation, const std::strin
     if (on_close_) on_close_(generation, reason);
 }
 
-LiveConnection::LiveConnection(const OpenParams& params, std::uint64_t generation,
-                               std::shared_ptr<CallbackRelay> relay)
+LiveConnection::LiveConnection(const OpenParams& params, std::uint64_t generation, std::shared_ptr<CallbackRelay> relay)
     : generation_(generation), relay_(std::move(relay))
 {
     init_libvirt();
-    conn_.reset(params.read_only
-                    ? virConnectOpenReadOnly(params.uri.c_str())
-                    : virConnectOpenAuth(params.uri.c_str(), virConnectAuthPtrDefault, 0));
+    conn_.reset(params.read_only ? virConnectOpenReadOnly(params.uri.c_str())
+                                 : virConnectOpenAuth(params.uri.c_str(), virConnectAuthPtrDefault, 0));
     if (!conn_) throw_last_error(params.read_only ? "virConnectOpenReadOnly" : "virConnectOpenAuth", params.uri);
 
     if (virConnectSetKeepAlive(conn_.get(), params.keepalive_interval, params.keepalive_count) < 0) {
@@ -169,8 +167,8 @@ void LiveConnection::register_callbacks()
     }};
     for (const auto& spec : events) {
         auto event_box = std::make_unique<CallbackBox>(CallbackBox{relay_, generation_});
-        const int id = virConnectDomainEventRegisterAny(conn_.get(), nullptr, spec.id, spec.callback,
-                                                        event_box.get(), free_box);
+        const int id =
+            virConnectDomainEventRegisterAny(conn_.get(), nullptr, spec.id, spec.callback, event_box.get(), free_box);
         if (id >= 0) {
             event_box.release();
             event_callback_ids_.push_back(id);

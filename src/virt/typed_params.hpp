@@ -17,8 +17,7 @@ namespace virt::detail {
 bool typed_value(const virTypedParameter& param, TypedValue& out);
 
 // Every parameter with a known type, named "<prefix><field>".
-std::vector<TypedParam> convert_typed_params(const virTypedParameter* params, int count,
-                                             std::string_view prefix = {});
+std::vector<TypedParam> convert_typed_params(const virTypedParameter* params, int count, std::string_view prefix = {});
 
 // virDomainBlockStatsFlags names → bulk names relative to the disk ("rd_operations" → "rd.reqs");
 // empty for a name the bulk call has no equivalent for.

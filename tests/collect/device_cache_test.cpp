@@ -13,8 +13,10 @@ namespace {
 std::string xml_with(int nics, int disks, const std::string& uuid = "u-1")
 {
     std::string x = "<domain><name>vm</name><uuid>" + uuid + "</uuid><devices>";
-    for (int i = 0; i < nics; ++i) x += "<interface type='bridge'><target dev='vnet" + std::to_string(i) + "'/></interface>";
-    for (int i = 0; i < disks; ++i) x += "<disk type='file'><target dev='vd" + std::string(1, char('a' + i)) + "'/></disk>";
+    for (int i = 0; i < nics; ++i)
+        x += "<interface type='bridge'><target dev='vnet" + std::to_string(i) + "'/></interface>";
+    for (int i = 0; i < disks; ++i)
+        x += "<disk type='file'><target dev='vd" + std::string(1, char('a' + i)) + "'/></disk>";
     return x + "</devices></domain>";
 }
 

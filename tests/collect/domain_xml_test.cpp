@@ -120,9 +120,10 @@ TEST_CASE("a test-driver domain (virsh -c test:///default dumpxml test) is parse
 
 TEST_CASE("text split by comments or CDATA is read whole and only its surrounding whitespace is stripped")
 {
-    const auto r = parse_domain_xml("<domain><name> a<!-- c -->b<![CDATA[ <&> ]]>c\t </name>"
-                                    "<uuid>\n ABC <!-- x --></uuid><devices><disk><serial>\x01S</serial>"
-                                    "</disk></devices></domain>");
+    const auto r = parse_domain_xml(
+        "<domain><name> a<!-- c -->b<![CDATA[ <&> ]]>c\t </name>"
+        "<uuid>\n ABC <!-- x --></uuid><devices><disk><serial>\x01S</serial>"
+        "</disk></devices></domain>");
     REQUIRE(std::holds_alternative<collect::DomainDevices>(r));
     const auto& d = std::get<collect::DomainDevices>(r);
     CHECK(d.name == "ab <&> c");
@@ -149,7 +150,8 @@ TEST_CASE("network disk hosts without a name are skipped and IPv6 hosts are brac
 
 TEST_CASE("truncated, non-XML and rootless documents give an error value")
 {
-    CHECK(parse_error(test_support::read_file(test_support::fixture_path("xml/truncated.xml"))).find("domain XML") == 0);
+    CHECK(parse_error(test_support::read_file(test_support::fixture_path("xml/truncated.xml"))).find("domain XML") ==
+          0);
     CHECK_FALSE(parse_error(test_support::read_file(test_support::fixture_path("xml/not_xml.txt"))).empty());
     CHECK(parse_error("<node><domain/></node>").find("no <domain>") != std::string::npos);
     CHECK(parse_error(test_support::read_file(test_support::fixture_path("xml/no_uuid.xml"))).find("uuid") !=

@@ -31,11 +31,14 @@ void script_test_driver(FakeDomainSource& src)
 {
     src.bulk = {state_only("vm1", uuid1, 1)};
     src.xml[uuid1] = xml_vm1;
-    src.answers["info:" + uuid1] = {{"state.state", std::int64_t{1}},   {"balloon.maximum", std::uint64_t{1024}},
-                                    {"balloon.current", std::uint64_t{512}}, {"vcpu.current", std::uint64_t{2}},
+    src.answers["info:" + uuid1] = {{"state.state", std::int64_t{1}},
+                                    {"balloon.maximum", std::uint64_t{1024}},
+                                    {"balloon.current", std::uint64_t{512}},
+                                    {"vcpu.current", std::uint64_t{2}},
                                     {"cpu.time", std::uint64_t{111}}};
     src.answers["cpu:" + uuid1] = {{"cpu.time", std::uint64_t{222}}, {"cpu.user", std::uint64_t{100}}};
-    src.answers["interface:" + uuid1 + ":testnet0"] = {{"rx.bytes", std::uint64_t{10}}, {"tx.bytes", std::uint64_t{20}}};
+    src.answers["interface:" + uuid1 + ":testnet0"] = {{"rx.bytes", std::uint64_t{10}},
+                                                       {"tx.bytes", std::uint64_t{20}}};
     src.answers["block:" + uuid1 + ":vda"] = {{"rd.reqs", std::uint64_t{3}}, {"capacity", std::uint64_t{4096}}};
 }
 
@@ -97,7 +100,8 @@ TEST_CASE("where the bulk call serves every group no per-domain call is made")
     // A later record without some group (a domain stuck in a job under NOWAIT) is not filled in either.
     rig.src.bulk.push_back(state_only("vm2", "22222222-2222-2222-2222-222222222222", 2));
     rig.sampler.collect();
-    for (const char* call : {"info", "state", "cpu", "vcpu", "memory", "interface", "block"}) CHECK(rig.src.count_of(call) == 0);
+    for (const char* call : {"info", "state", "cpu", "vcpu", "memory", "interface", "block"})
+        CHECK(rig.src.count_of(call) == 0);
 }
 
 TEST_CASE("an unsupported per-domain call is made once per connection")
@@ -109,7 +113,7 @@ TEST_CASE("an unsupported per-domain call is made once per connection")
     const auto snap = rig.sampler.collect();
     CHECK(rig.src.count_of("memory") == 1);
     CHECK(group(snap, virt::stats_balloon).success);  // unsupported is not a failure
-    rig.src.gen = 2;  // reconnected: maybe to an upgraded daemon, so ask again
+    rig.src.gen = 2;                                  // reconnected: maybe to an upgraded daemon, so ask again
     rig.sampler.collect();
     CHECK(rig.src.count_of("memory") == 2);
 }

@@ -93,7 +93,7 @@ TEST_CASE("a caller can ask for a snapshot fresher than the store's max_age")
     collect::SnapshotStore store([&] { return ++runs, collect::Snapshot{}; }, clock, 1000ms);
     const auto first = store.get(5s);
     clock.advance(600ms);
-    CHECK(store.get(5s).snapshot == first.snapshot);          // within the store's 1 s
+    CHECK(store.get(5s).snapshot == first.snapshot);         // within the store's 1 s
     CHECK(store.get(5s, 500ms).snapshot != first.snapshot);  // too old for this caller
     CHECK(runs == 2);
 }

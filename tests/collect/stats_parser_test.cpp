@@ -251,10 +251,10 @@ TEST_CASE("a record from a booted QEMU guest fills every default-group field")
     CHECK(s.cpu.time.has_value());
     CHECK(s.cpu.user.has_value());
     CHECK(s.cpu.system.has_value());
-    for (const auto* f : {&s.balloon.current, &s.balloon.maximum, &s.balloon.swap_in, &s.balloon.swap_out,
-                          &s.balloon.major_fault, &s.balloon.minor_fault, &s.balloon.unused, &s.balloon.available,
-                          &s.balloon.usable, &s.balloon.rss, &s.balloon.disk_caches, &s.balloon.hugetlb_pgalloc,
-                          &s.balloon.hugetlb_pgfail})
+    for (const auto* f :
+         {&s.balloon.current, &s.balloon.maximum, &s.balloon.swap_in, &s.balloon.swap_out, &s.balloon.major_fault,
+          &s.balloon.minor_fault, &s.balloon.unused, &s.balloon.available, &s.balloon.usable, &s.balloon.rss,
+          &s.balloon.disk_caches, &s.balloon.hugetlb_pgalloc, &s.balloon.hugetlb_pgfail})
         CHECK(f->has_value());
     CHECK(s.balloon.last_update.has_value());
     CHECK(s.vcpu.current == 2u);

@@ -76,10 +76,27 @@ TEST_CASE("a bad flag value is reported naming the flag")
 TEST_CASE("usage text lists every flag and the environment variables")
 {
     const auto text = config::usage_text();
-    for (const char* s : {"--config FILE", "--check-config", "--print-config", "--version", "--once", "--help", "-h",
-                          "--web.listen-address ADDR", "--web.config.file FILE", "--libvirt.uri URI",
-                          "--log.level LEVEL", "LIBVIRT_URI", "LIBVIRT_TIMEOUT", "DEVICE_CACHE_TTL", "INFLUX_URL",
-                          "INFLUX_DB", "INFLUX_ORG", "INFLUX_TOKEN", "INFLUX_API", "POLL_INTERVAL", "BATCH_MAX_LINES",
+    for (const char* s : {"--config FILE",
+                          "--check-config",
+                          "--print-config",
+                          "--version",
+                          "--once",
+                          "--help",
+                          "-h",
+                          "--web.listen-address ADDR",
+                          "--web.config.file FILE",
+                          "--libvirt.uri URI",
+                          "--log.level LEVEL",
+                          "LIBVIRT_URI",
+                          "LIBVIRT_TIMEOUT",
+                          "DEVICE_CACHE_TTL",
+                          "INFLUX_URL",
+                          "INFLUX_DB",
+                          "INFLUX_ORG",
+                          "INFLUX_TOKEN",
+                          "INFLUX_API",
+                          "POLL_INTERVAL",
+                          "BATCH_MAX_LINES",
                           "BATCH_MAX_SEC"}) {
         CAPTURE(s);
         CHECK(text.find(s) != std::string::npos);

@@ -35,17 +35,18 @@ TEST_CASE("without a config file load gives the built-in defaults")
 TEST_CASE("precedence is defaults < file < environment < flags")
 {
     TempDir dir;
-    const auto file = dir.write("a.yaml", "libvirt:\n  uri: test:///file\n  timeout: 3\n"
-                                          "push:\n  interval: 2\n  batch_max_lines: 10\n  buffer_max_lines: 10\n");
+    const auto file = dir.write("a.yaml",
+                                "libvirt:\n  uri: test:///file\n  timeout: 3\n"
+                                "push:\n  interval: 2\n  batch_max_lines: 10\n  buffer_max_lines: 10\n");
     FakeEnv env({{"LIBVIRT_URI", "test:///env"}, {"POLL_INTERVAL", "4"}});
     auto flags = with_file(file);
     flags.libvirt_uri = "test:///flag";
     const auto c = config::load(flags, fake_env);
-    CHECK(c.libvirt.uri == "test:///flag");      // flag beats environment and file
-    CHECK(c.push.interval == 4s);                 // environment beats file
-    CHECK(c.libvirt.timeout == 3s);               // file beats default
-    CHECK(c.push.batch_max_lines == 10);          // file beats default
-    CHECK(c.libvirt.device_cache_ttl == 300s);    // default
+    CHECK(c.libvirt.uri == "test:///flag");     // flag beats environment and file
+    CHECK(c.push.interval == 4s);               // environment beats file
+    CHECK(c.libvirt.timeout == 3s);             // file beats default
+    CHECK(c.push.batch_max_lines == 10);        // file beats default
+    CHECK(c.libvirt.device_cache_ttl == 300s);  // default
     CHECK(c.source_file == file);
     CHECK(c.origins.at("libvirt.uri") == "flag --libvirt.uri");
 }
@@ -74,8 +75,8 @@ TEST_CASE("token_file and password_file are read at load with the trailing newli
     TempDir dir;
     const auto token = dir.write("token", "tok-123\n");
     const auto password = dir.write("password", "pw 456\r\n");
-    const auto file = dir.write("a.yaml", "push:\n  token: inline\n  token_file: " + token +
-                                              "\n  password_file: " + password + "\n");
+    const auto file =
+        dir.write("a.yaml", "push:\n  token: inline\n  token_file: " + token + "\n  password_file: " + password + "\n");
     const auto c = config::load(with_file(file), no_env);
     CHECK(c.push.token == "tok-123");  // the file wins over a token from the same source
     CHECK(c.push.password == "pw 456");
@@ -114,7 +115,8 @@ TEST_CASE("web.config_file and push.tls_ca_file must be readable at start")
 
 TEST_CASE("push.bucket defaults to push.database for v2")
 {
-    FakeEnv env({{"INFLUX_URL", "http://influx:8086"}, {"INFLUX_API", "v2"}, {"INFLUX_ORG", "o"}, {"INFLUX_DB", "vms"}});
+    FakeEnv env(
+        {{"INFLUX_URL", "http://influx:8086"}, {"INFLUX_API", "v2"}, {"INFLUX_ORG", "o"}, {"INFLUX_DB", "vms"}});
     CHECK(config::load(config::Flags{}, fake_env).push.bucket == "vms");
 }
 

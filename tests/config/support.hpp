@@ -30,7 +30,10 @@ inline std::optional<std::string> fake_env(const char* name)
     return it->second;
 }
 
-inline std::optional<std::string> no_env(const char*) { return std::nullopt; }
+inline std::optional<std::string> no_env(const char*)
+{
+    return std::nullopt;
+}
 
 // Sets the fake environment for one test; clears it again on the way out.
 struct FakeEnv {

@@ -59,7 +59,8 @@ TEST_CASE("accepts http and https URLs with ports, paths, user names and IPv6 ho
 TEST_CASE("rejects an api other than v1, v2, v3 and a precision other than ns, us, ms, s")
 {
     CHECK(yaml_error("push:\n  api: v9\n") == "/x.yaml:2: push.api: must be one of v1, v2, v3, got \"v9\"");
-    CHECK(yaml_error("push:\n  precision: m\n") == "/x.yaml:2: push.precision: must be one of ns, us, ms, s, got \"m\"");
+    CHECK(yaml_error("push:\n  precision: m\n") ==
+          "/x.yaml:2: push.precision: must be one of ns, us, ms, s, got \"m\"");
 }
 
 TEST_CASE("rejects an unknown stats group on the line of that list item")
@@ -67,14 +68,15 @@ TEST_CASE("rejects an unknown stats group on the line of that list item")
     CHECK(yaml_error("libvirt:\n  stats_groups:\n    - state\n    - cpu\n") ==
           "/x.yaml:4: libvirt.stats_groups[1]: must be one of state, cpu_total, balloon, vcpu, interface, block, "
           "perf, iothread, memory, dirtyrate, vm, got \"cpu\"");
-    CHECK(yaml_error("libvirt:\n  stats_groups: []\n") == "/x.yaml:2: libvirt.stats_groups: must list at least one group");
+    CHECK(yaml_error("libvirt:\n  stats_groups: []\n") ==
+          "/x.yaml:2: libvirt.stats_groups: must list at least one group");
 }
 
 TEST_CASE("accepts every documented stats group")
 {
-    CHECK_NOTHROW(config::validate(from_yaml(
-        "libvirt: {stats_groups: [state, cpu_total, balloon, vcpu, interface, block, perf, iothread, memory, "
-        "dirtyrate, vm]}")));
+    CHECK_NOTHROW(config::validate(
+        from_yaml("libvirt: {stats_groups: [state, cpu_total, balloon, vcpu, interface, block, perf, iothread, memory, "
+                  "dirtyrate, vm]}")));
 }
 
 TEST_CASE("rejects bad listen addresses and accepts :port, host:port and [v6]:port")
@@ -96,8 +98,8 @@ TEST_CASE("rejects bad listen addresses and accepts :port, host:port and [v6]:po
 
 TEST_CASE("rejects an invalid vmid_regex, an unknown log level and a bad telemetry path")
 {
-    CHECK(yaml_error("push:\n  vmid_regex: \"one-(\\\\d+\"\n").starts_with(
-        "/x.yaml:2: push.vmid_regex: invalid regular expression \"one-(\\d+\": "));
+    CHECK(yaml_error("push:\n  vmid_regex: \"one-(\\\\d+\"\n")
+              .starts_with("/x.yaml:2: push.vmid_regex: invalid regular expression \"one-(\\d+\": "));
     CHECK(yaml_error("log:\n  level: verbose\n") ==
           "/x.yaml:2: log.level: must be one of debug, info, warn, error, got \"verbose\"");
     CHECK(yaml_error("web:\n  telemetry_path: metrics\n").starts_with("/x.yaml:2: web.telemetry_path: must be a path"));

@@ -78,8 +78,9 @@ TEST_CASE("rejects a string where an integer is expected with file, line and key
     CHECK(error_of([] { from_yaml("push:\n  interval: soon\n"); }) ==
           "/x.yaml:2: push.interval: must be a duration in seconds or with a unit (5, 2.5, 500ms, 10s, 5m, 1h), "
           "got \"soon\"");
-    CHECK(error_of([] { from_yaml("push:\n  spool_max_bytes: 1XB\n"); }).starts_with(
-        "/x.yaml:2: push.spool_max_bytes: must be a size"));
+    CHECK(error_of([] {
+              from_yaml("push:\n  spool_max_bytes: 1XB\n");
+          }).starts_with("/x.yaml:2: push.spool_max_bytes: must be a size"));
     CHECK(error_of([] { from_yaml("libvirt:\n  read_only: maybe\n"); }) ==
           "/x.yaml:2: libvirt.read_only: must be true or false, got \"maybe\"");
 }
@@ -111,7 +112,8 @@ TEST_CASE("rejects a YAML syntax error with its line")
     const auto message = error_of([] { from_yaml("push:\n  url: [unclosed\n  database: x\nlog: {}\n"); });
     CHECK(message.starts_with("/x.yaml:"));
     CHECK(message.find(": invalid YAML: ") != std::string::npos);
-    CHECK(error_of([] { from_yaml("push:\n  url: a\n   database: b\n"); }) == "/x.yaml:3: invalid YAML: illegal map value");
+    CHECK(error_of([] { from_yaml("push:\n  url: a\n   database: b\n"); }) ==
+          "/x.yaml:3: invalid YAML: illegal map value");
 }
 
 TEST_CASE("an unknown key is a warning with file, line and key path, not an error")

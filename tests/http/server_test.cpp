@@ -27,17 +27,17 @@ struct Rig {
                                  },
                                  clock, 0ms};
     prom::SnapshotCollectable metrics{store, cache, clock, 2000ms};
-    http::Server server{http::ServerOptions{{"127.0.0.1:0"}, "/metrics", 4, 5000ms}, metrics,
-                        http::StatusSource{"test:///demo", [this] { return connected.load(); },
-                                           [this] { return store.latest(); },
-                                           [this] {
-                                               prom::PushStatus p;
-                                               p.running = push_running;
-                                               p.lines_written = 42;
-                                               p.last_error = "auth (HTTP 401): unauthorized";
-                                               return p;
-                                           },
-                                           [this](bool run) { push_running = run; }}};
+    http::Server server{
+        http::ServerOptions{{"127.0.0.1:0"}, "/metrics", 4, 5000ms}, metrics,
+        http::StatusSource{"test:///demo", [this] { return connected.load(); }, [this] { return store.latest(); },
+                           [this] {
+                               prom::PushStatus p;
+                               p.running = push_running;
+                               p.lines_written = 42;
+                               p.last_error = "auth (HTTP 401): unauthorized";
+                               return p;
+                           },
+                           [this](bool run) { push_running = run; }}};
     std::string url(const std::string& path) const
     {
         return "http://127.0.0.1:" + std::to_string(server.ports().at(0)) + path;

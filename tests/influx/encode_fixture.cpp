@@ -55,7 +55,8 @@ std::vector<Point> edge_points()
         out.push_back(Point{"lp_edge", {{"case", std::to_string(n++)}}, std::move(fields), ts});
         return out.back();
     };
-    for (const auto& s : test_support::hostile_strings()) point({{"s", s}, {s, std::int64_t{1}}}).tags.push_back({"name", s});
+    for (const auto& s : test_support::hostile_strings())
+        point({{"s", s}, {s, std::int64_t{1}}}).tags.push_back({"name", s});
     point({{"s", std::string()}});
     for (double x : {1e6, -1e6, 1.5e-7, 1e300, -1e-300, 5e-324, std::numeric_limits<double>::max(), 0.1, 123.0, -0.0})
         point({{"x", x}});

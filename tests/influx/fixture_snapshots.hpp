@@ -38,11 +38,31 @@ inline collect::Snapshot sample_snapshot_later()
 // Strings that break naive line protocol writers.
 inline std::vector<std::string> hostile_strings()
 {
-    return {"plain",        "with space",    "comma,here",       "equals=here",     "quote\"here",
-            "trailing\\",   "two\\\\",       "back\\ space",     "back\\,comma",    "back\\=eq",
-            "DOMAIN\\user", "new\nline",     "carriage\rreturn", "tab\there",       "bell\x07",
-            "non-ASCII é ü 日本", "#hash",   " leading space",   "trailing space ", "\\",
-            "a\\\\b",       "\"quoted\"",    "x\\\ny",           "bad \xff utf8",   "=,\\ \" ,=",
+    return {"plain",
+            "with space",
+            "comma,here",
+            "equals=here",
+            "quote\"here",
+            "trailing\\",
+            "two\\\\",
+            "back\\ space",
+            "back\\,comma",
+            "back\\=eq",
+            "DOMAIN\\user",
+            "new\nline",
+            "carriage\rreturn",
+            "tab\there",
+            "bell\x07",
+            "non-ASCII é ü 日本",
+            "#hash",
+            " leading space",
+            "trailing space ",
+            "\\",
+            "a\\\\b",
+            "\"quoted\"",
+            "x\\\ny",
+            "bad \xff utf8",
+            "=,\\ \" ,=",
             "web \"front\",a=b\\ é\nx"};
 }
 

@@ -13,8 +13,8 @@ namespace {
 // Random strings over the characters that matter to the protocol (and some that do not).
 std::string random_string(std::mt19937& rng)
 {
-    static const std::vector<std::string> atoms = {"a", "Z", "0", " ", ",", "=", "\"", "\\", "\n", "\r", "\t",
-                                                   "#", "é", "日", "\xff", "\xc3", "\x01", "i", "u", "."};
+    static const std::vector<std::string> atoms = {"a",  "Z", "0", " ",  ",",    "=",    "\"",   "\\", "\n", "\r",
+                                                   "\t", "#", "é", "日", "\xff", "\xc3", "\x01", "i",  "u",  "."};
     std::uniform_int_distribution<std::size_t> len(0, 8), pick(0, atoms.size() - 1);
     std::string s;
     for (std::size_t n = len(rng); n > 0; --n) s += atoms[pick(rng)];
@@ -80,7 +80,8 @@ TEST_CASE("property: random points round-trip through encode and parse_line in e
     for (int i = 0; i < 3000; ++i) {
         Point p;
         p.measurement = random_string(rng);
-        for (int t = static_cast<int>(rng() % 4); t > 0; --t) p.tags.push_back({random_string(rng), random_string(rng)});
+        for (int t = static_cast<int>(rng() % 4); t > 0; --t)
+            p.tags.push_back({random_string(rng), random_string(rng)});
         for (int f = static_cast<int>(rng() % 4); f > 0; --f) {
             const std::string text = random_string(rng);
             p.fields.push_back({random_string(rng), random_value(rng, text)});
@@ -118,10 +119,19 @@ TEST_CASE("the reader accepts what servers accept, as they read it")
 
 TEST_CASE("the reader rejects malformed lines and says why")
 {
-    for (const std::string bad : {"", "m", "m ", "#comment f=1", ",t=v f=1", "m,t= f=1", "m,=v f=1", "m,t f=1",
-                                  "m f=", "m =1", "m f=1 x", "m f=1 1 2", "m f=nan", "m f=inf", "m f=-inf", "m f=1e",
-                                  "m f=\"open", "m f=abc", "m f=1.5i", "m f=99999999999999999999i", "m f=-1u",
-                                  "m,t=a\x01 f=1", "m f=1,", "m f=1,,g=2", "m f=1  5", "m f=1 9223372036854775807"}) {
+    for (const std::string bad : {"",           "m",
+                                  "m ",         "#comment f=1",
+                                  ",t=v f=1",   "m,t= f=1",
+                                  "m,=v f=1",   "m,t f=1",
+                                  "m f=",       "m =1",
+                                  "m f=1 x",    "m f=1 1 2",
+                                  "m f=nan",    "m f=inf",
+                                  "m f=-inf",   "m f=1e",
+                                  "m f=\"open", "m f=abc",
+                                  "m f=1.5i",   "m f=99999999999999999999i",
+                                  "m f=-1u",    "m,t=a\x01 f=1",
+                                  "m f=1,",     "m f=1,,g=2",
+                                  "m f=1  5",   "m f=1 9223372036854775807"}) {
         CAPTURE(bad);
         std::string error;
         CHECK_FALSE(parse_line(bad, bad == "m f=1 9223372036854775807" ? Precision::s : Precision::ns, &error));
@@ -146,8 +156,11 @@ TEST_CASE("fuzz: mutated lines never crash the reader, and what it accepts encod
             const char c = alphabet[rng() % alphabet.size()];
             switch (rng() % 3) {
             case 0: line.insert(line.begin() + static_cast<std::ptrdiff_t>(at), c); break;
-            case 1: if (!line.empty()) line.erase(at, 1); break;
-            default: if (!line.empty()) line[at] = c;
+            case 1:
+                if (!line.empty()) line.erase(at, 1);
+                break;
+            default:
+                if (!line.empty()) line[at] = c;
             }
         }
         CAPTURE(line);

@@ -51,17 +51,21 @@ TEST_CASE("escaping table: every element kind, every special character")
         {"new\nline", "new\\nline", "new\\nline"},
         {"cr\rlf\n", "cr\\rlf\\n", "cr\\rlf\\n"},
         {"tab\tff\fvt\v", "tab\\tff\\fvt\\v", "tab\\tff\\fvt\\v"},
-        {"bell\x07" "del\x7f", "bell\\x07del\\x7f", "bell\\x07del\\x7f"},
+        {"bell\x07"
+         "del\x7f",
+         "bell\\x07del\\x7f", "bell\\x07del\\x7f"},
         {"x\\\ny", "x/\\ny", "x/\\ny"},
         {"non-ASCII é 日本", "non-ASCII\\ é\\ 日本", "non-ASCII\\ é\\ 日本"},
-        {"bad\xff" "utf8\xc3", "bad\xef\xbf\xbdutf8\xef\xbf\xbd", "bad\xef\xbf\xbdutf8\xef\xbf\xbd"},
+        {"bad\xff"
+         "utf8\xc3",
+         "bad\xef\xbf\xbdutf8\xef\xbf\xbd", "bad\xef\xbf\xbdutf8\xef\xbf\xbd"},
         {"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
     };
     for (const auto& r : rows) {
         CAPTURE(r.in);
         CHECK(line_of(one(r.in, {}, {{"f", std::int64_t{1}}})) == r.measurement + " f=1i 1");
-        CHECK(line_of(one("m", {{r.in, r.in}}, {{r.in, std::int64_t{1}}})) == "m," + r.tag + "=" + r.tag + " " + r.tag +
-                                                                                  "=1i 1");
+        CHECK(line_of(one("m", {{r.in, r.in}}, {{r.in, std::int64_t{1}}})) ==
+              "m," + r.tag + "=" + r.tag + " " + r.tag + "=1i 1");
     }
 }
 
@@ -87,8 +91,9 @@ TEST_CASE("numbers: integers with i, floats that every InfluxDB parser reads bac
 {
     CHECK(line_of(one("m", {}, {{"a", std::int64_t{-5}}, {"b", std::uint64_t{7}}, {"c", true}, {"d", false}})) ==
           "m a=-5i,b=7i,c=true,d=false 1");
-    CHECK(line_of(one("m", {}, {{"min", std::numeric_limits<std::int64_t>::min()},
-                                {"max", std::numeric_limits<std::int64_t>::max()}})) ==
+    CHECK(line_of(one("m", {},
+                      {{"min", std::numeric_limits<std::int64_t>::min()},
+                       {"max", std::numeric_limits<std::int64_t>::max()}})) ==
           "m min=-9223372036854775808i,max=9223372036854775807i 1");
     CHECK(format_float(0.5) == "0.5");
     CHECK(format_float(123.0) == "123");

@@ -76,8 +76,8 @@ struct Rig {
                 lines.push_back("m,seq=" + std::to_string(s.sequence) + ",i=" + std::to_string(i) + " v=1i");
             return lines;
         };
-        return std::make_unique<influx::Pusher>(config, store, produce,
-                                                [this](std::string_view b) { return server.write(b); }, 1000ms);
+        return std::make_unique<influx::Pusher>(
+            config, store, produce, [this](std::string_view b) { return server.write(b); }, 1000ms);
     }
 };
 

@@ -85,7 +85,8 @@ TEST_CASE("answers are classified as SPEC section 3 says")
     CHECK(influx::classify(422, "{}", "").outcome == Outcome::rejected);
     CHECK(influx::classify(401, R"({"error":"authorization failed"})", "").outcome == Outcome::auth);
     CHECK(influx::classify(403, "", "").outcome == Outcome::auth);
-    CHECK(influx::classify(404, R"({"error":"database not found: \"vms\""})", "").message == "database not found: \"vms\"");
+    CHECK(influx::classify(404, R"({"error":"database not found: \"vms\""})", "").message ==
+          "database not found: \"vms\"");
     CHECK(influx::classify(413, "", "").outcome == Outcome::too_large);
     const auto slow = influx::classify(429, "", " 7");
     CHECK(slow.outcome == Outcome::throttled);

@@ -18,13 +18,13 @@ class FakeDomainSource : public virt::DomainSource {
 public:
     std::atomic<std::uint64_t> gen{1};
     std::atomic<bool> up{true};
-    std::vector<virt::DomainStatsRecord> bulk;  // returned by all_domain_stats
-    std::map<std::string, std::string> xml;     // uuid → XML
+    std::vector<virt::DomainStatsRecord> bulk;                     // returned by all_domain_stats
+    std::map<std::string, std::string> xml;                        // uuid → XML
     std::map<std::string, std::vector<virt::TypedParam>> answers;  // "call:uuid[:dev]" → params
-    std::set<std::string> unsupported;  // call names that throw unsupported
-    std::set<std::string> failing;      // call names that throw ErrorKind::other
+    std::set<std::string> unsupported;                             // call names that throw unsupported
+    std::set<std::string> failing;                                 // call names that throw ErrorKind::other
     mutable std::mutex mu;
-    std::map<std::string, int> calls;  // call name → count
+    std::map<std::string, int> calls;                      // call name → count
     std::function<void(const std::string& call)> on_call;  // e.g. to advance a ManualClock
 
     std::uint64_t generation() const noexcept override { return gen; }

@@ -34,8 +34,8 @@ inline collect::Snapshot sample_snapshot()
     devices->arch = "x86_64";
     devices->machine = "pc-q35-7.2";
     devices->nics.push_back({"vnet0", "52:54:00:aa:bb:cc", "bridge", "br0", "", "", "virtio", "net0"});
-    devices->disks.push_back({"vda", "virtio", "disk", "file", "/var/lib/one/datastores/0/42/disk.0", "", "",
-                              "qcow2", "none", "SN-42", "virtio-disk0"});
+    devices->disks.push_back({"vda", "virtio", "disk", "file", "/var/lib/one/datastores/0/42/disk.0", "", "", "qcow2",
+                              "none", "SN-42", "virtio-disk0"});
 
     DomainSample a;
     a.name = "one-42";

@@ -38,8 +38,9 @@ TEST_CASE("start returns promptly and calls fail as disconnected when libvirt is
     CHECK_FALSE(conn.connected());
     CHECK(conn.generation() == 0);
     CHECK(error_kind_of([&] { conn.all_domain_stats(virt::default_stats_groups); }) == ErrorKind::disconnected);
-    CHECK(error_kind_of([&] { conn.domain_xml({"x", "00000000-0000-4000-8000-000000000000", 1}); }) ==
-          ErrorKind::disconnected);
+    CHECK(error_kind_of([&] {
+              conn.domain_xml({"x", "00000000-0000-4000-8000-000000000000", 1});
+          }) == ErrorKind::disconnected);
     REQUIRE(eventually([&] { return conn.connect_attempts() >= 2; }));  // it keeps trying
     CHECK(conn.last_error().find("/nonexistent/virt-exporter-test.sock") != std::string::npos);
     CHECK_FALSE(conn.wait_connected(50ms));

@@ -112,10 +112,10 @@ TEST_CASE("memory_stats uses the bulk call's balloon names")
     DemoNode node;
     const auto mem = node.conn->memory_stats(node.ref("db-primary"));
     CHECK(value_of<std::uint64_t>(mem, "balloon.current") == 16777216);  // "actual"
-    for (const char* field : {"balloon.swap_in", "balloon.swap_out", "balloon.major_fault", "balloon.minor_fault",
-                              "balloon.unused", "balloon.available", "balloon.usable", "balloon.rss",
-                              "balloon.last-update", "balloon.disk_caches", "balloon.hugetlb_pgalloc",
-                              "balloon.hugetlb_pgfail"}) {
+    for (const char* field :
+         {"balloon.swap_in", "balloon.swap_out", "balloon.major_fault", "balloon.minor_fault", "balloon.unused",
+          "balloon.available", "balloon.usable", "balloon.rss", "balloon.last-update", "balloon.disk_caches",
+          "balloon.hugetlb_pgalloc", "balloon.hugetlb_pgfail"}) {
         INFO(field);
         CHECK(has(mem, field));
     }
@@ -128,7 +128,8 @@ TEST_CASE("interface_stats answers for the renamed testnetN device and a kept ta
                                     std::pair{"instance-0000002a", "tap4a5b6c7d-8e"}}) {
         INFO(name << " " << dev);
         const auto net = node.conn->interface_stats(node.ref(name), dev);
-        for (const char* field : {"rx.bytes", "rx.pkts", "rx.errs", "rx.drop", "tx.bytes", "tx.pkts", "tx.errs", "tx.drop"})
+        for (const char* field :
+             {"rx.bytes", "rx.pkts", "rx.errs", "rx.drop", "tx.bytes", "tx.pkts", "tx.errs", "tx.drop"})
             CHECK(std::holds_alternative<std::uint64_t>(*find(net, field)));
     }
 }
@@ -149,7 +150,8 @@ TEST_CASE("block_stats reports counters plus capacity, allocation and physical")
 {
     DemoNode node;
     const auto disk = node.conn->block_stats(node.ref("db-primary"), "vdb");
-    for (const char* field : {"rd.reqs", "rd.bytes", "wr.reqs", "wr.bytes", "errors", "capacity", "allocation", "physical"}) {
+    for (const char* field :
+         {"rd.reqs", "rd.bytes", "wr.reqs", "wr.bytes", "errors", "capacity", "allocation", "physical"}) {
         INFO(field);
         CHECK(std::holds_alternative<std::uint64_t>(*find(disk, field)));
     }
@@ -228,7 +230,8 @@ TEST_CASE("concurrent calls from several threads on one connection all succeed")
 TEST_CASE("a node written by generate_node.py loads with every domain, NIC and disk")
 {
     const std::string path = "/tmp/virt-exporter-generated-node-" + std::to_string(::getpid()) + ".xml";
-    const std::string cmd = "python3 " + source_dir() + "/tests/fixtures/nodes/generate_node.py 40 --shutoff-every 10 -o " + path;
+    const std::string cmd =
+        "python3 " + source_dir() + "/tests/fixtures/nodes/generate_node.py 40 --shutoff-every 10 -o " + path;
     if (std::system(cmd.c_str()) != 0) {
         MESSAGE("python3 unavailable; skipped");
         return;

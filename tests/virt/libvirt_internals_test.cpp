@@ -25,14 +25,16 @@ TEST_CASE("libvirt error codes map to error kinds")
     CHECK(classify_error(VIR_ERR_NO_CONNECT, VIR_FROM_REMOTE, "") == ErrorKind::disconnected);
     CHECK(classify_error(VIR_ERR_INVALID_CONN, VIR_FROM_NONE, "") == ErrorKind::disconnected);
     CHECK(classify_error(VIR_ERR_RPC, VIR_FROM_RPC, "") == ErrorKind::disconnected);
-    CHECK(classify_error(VIR_ERR_OPERATION_TIMEOUT, VIR_FROM_QEMU, "cannot acquire state change lock") == ErrorKind::busy);
+    CHECK(classify_error(VIR_ERR_OPERATION_TIMEOUT, VIR_FROM_QEMU, "cannot acquire state change lock") ==
+          ErrorKind::busy);
     CHECK(classify_error(VIR_ERR_AGENT_UNRESPONSIVE, VIR_FROM_QEMU, "") == ErrorKind::busy);
     CHECK(classify_error(VIR_ERR_OPERATION_INVALID, VIR_FROM_QEMU, "domain is not running") == ErrorKind::other);
 }
 
 TEST_CASE("a system error counts as a lost connection only when the RPC layer reports it")
 {
-    CHECK(classify_error(VIR_ERR_SYSTEM_ERROR, VIR_FROM_RPC, "Cannot write data: Broken pipe") == ErrorKind::disconnected);
+    CHECK(classify_error(VIR_ERR_SYSTEM_ERROR, VIR_FROM_RPC, "Cannot write data: Broken pipe") ==
+          ErrorKind::disconnected);
     CHECK(classify_error(VIR_ERR_SYSTEM_ERROR, VIR_FROM_REMOTE, "") == ErrorKind::disconnected);
     CHECK(classify_error(VIR_ERR_SYSTEM_ERROR, VIR_FROM_QEMU, "cannot open file") == ErrorKind::other);
     CHECK(classify_error(VIR_ERR_INTERNAL_ERROR, VIR_FROM_RPC, "client socket is closed") == ErrorKind::disconnected);

@@ -114,10 +114,7 @@ virt::ErrorKind error_kind_of(Fn&& fn)
 // changes what a Connection to test:///default sees and makes the driver emit domain events.
 class TestDriverPeer {
 public:
-    TestDriverPeer() : conn_(virConnectOpen("test:///default"))
-    {
-        REQUIRE(conn_ != nullptr);
-    }
+    TestDriverPeer() : conn_(virConnectOpen("test:///default")) { REQUIRE(conn_ != nullptr); }
     ~TestDriverPeer() { virConnectClose(conn_); }
     TestDriverPeer(const TestDriverPeer&) = delete;
     TestDriverPeer& operator=(const TestDriverPeer&) = delete;
