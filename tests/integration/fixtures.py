@@ -5,6 +5,7 @@ Every process is started here and stopped by its own PID (never by name), also w
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -29,6 +30,12 @@ def http_get(url, headers=None, timeout=10):
             return r.status, dict(r.headers), r.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
+
+
+def metric(text, name):
+    """The value of an unlabelled series `name` in a Prometheus text exposition, or None."""
+    m = re.search(r"^%s (\S+)$" % re.escape(name), text, re.M)
+    return float(m.group(1)) if m else None
 
 
 def wait_until(predicate, timeout, what, interval=0.2):

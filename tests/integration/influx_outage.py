@@ -5,13 +5,12 @@ once InfluxDB is back, every interval of both exporter runs is in InfluxDB, comp
 Usage: influx_outage.py EXPORTER SOURCE_DIR
 """
 import os
-import re
 import sys
 import tempfile
 import time
 from datetime import datetime
 
-from fixtures import Exporter, InfluxDB, wait_until
+from fixtures import metric, Exporter, InfluxDB, wait_until
 from tap import Tap
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
@@ -21,10 +20,6 @@ uri = f"test://{source_dir}/config/demo-node.xml"
 DOMAINS = 5
 INTERVAL = 1.0
 
-
-def metric(text, name):
-    m = re.search(r"^%s (\S+)$" % re.escape(name), text, re.M)
-    return float(m.group(1)) if m else None
 
 
 def times(influx):

@@ -7,13 +7,12 @@ Usage: influx_push.py EXPORTER SOURCE_DIR [--uri URI]   (default: the test drive
 """
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
 
-from fixtures import Exporter, InfluxDB, http_get, wait_until
+from fixtures import metric, Exporter, InfluxDB, http_get, wait_until
 from tap import Tap
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
@@ -22,10 +21,6 @@ work = tempfile.mkdtemp(prefix="vexp-influx-")
 demo = "--uri" not in sys.argv
 uri = f"test://{source_dir}/config/demo-node.xml" if demo else sys.argv[sys.argv.index("--uri") + 1]
 
-
-def metric(text, name):
-    m = re.search(r"^%s (\S+)$" % re.escape(name), text, re.M)
-    return float(m.group(1)) if m else None
 
 
 influx = InfluxDB(work)

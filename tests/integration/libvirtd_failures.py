@@ -6,13 +6,12 @@ Uses a private unprivileged libvirtd serving the test driver over real RPC.
 Usage: libvirtd_failures.py EXPORTER SOURCE_DIR
 """
 import os
-import re
 import signal
 import sys
 import tempfile
 import time
 
-from fixtures import Exporter, SessionLibvirtd, http_get, wait_until
+from fixtures import metric, Exporter, SessionLibvirtd, http_get, wait_until
 from tap import Tap
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
@@ -20,10 +19,6 @@ tap = Tap()
 work = tempfile.mkdtemp(prefix="vexp-lvd-")
 SCRAPE_TIMEOUT = 2.0
 
-
-def value(text, name):
-    m = re.search(r"^%s (\S+)$" % re.escape(name), text, re.M)
-    return float(m.group(1)) if m else None
 
 
 def timed_scrape(exp):
@@ -34,7 +29,7 @@ def timed_scrape(exp):
 
 def fresh_and_up(exp):
     status, text, _ = timed_scrape(exp)
-    return status == 200 and value(text, "libvirt_up") == 1 and value(text, "virt_exporter_snapshot_stale") == 0
+    return status == 200 and metric(text, "libvirt_up") == 1 and metric(text, "virt_exporter_snapshot_stale") == 0
 
 
 daemon = SessionLibvirtd(work, f"{source_dir}/config/demo-node.xml")
@@ -53,7 +48,7 @@ exp = Exporter(exporter_bin, work, daemon.uri, ["--config", cfg])
 try:
     tap.run("a scrape over RPC is fresh with libvirt_up 1",
             lambda: wait_until(lambda: fresh_and_up(exp), 20, "libvirt_up 1"))
-    domains = value(timed_scrape(exp)[1], "libvirt_domains")
+    domains = metric(timed_scrape(exp)[1], "libvirt_domains")
     tap.check(domains == 5, f"all five demo domains over RPC (got {domains})")
 
     daemon.signal(signal.SIGSTOP)
@@ -63,13 +58,13 @@ try:
     for _ in range(4):
         status, text, took = timed_scrape(exp)
         worst = max(worst, took)
-        saw_down_or_stale &= status == 200 and (value(text, "libvirt_up") == 0 or
-                                                value(text, "virt_exporter_snapshot_stale") == 1)
+        saw_down_or_stale &= status == 200 and (metric(text, "libvirt_up") == 0 or
+                                                metric(text, "virt_exporter_snapshot_stale") == 1)
     tap.check(worst <= SCRAPE_TIMEOUT + 1, f"with libvirtd frozen every scrape answers within "
               f"{SCRAPE_TIMEOUT + 1:.0f} s (slowest {worst:.2f} s)")
     tap.check(saw_down_or_stale, "with libvirtd frozen every scrape says libvirt_up 0 or stale 1")
     status, text, _ = timed_scrape(exp)
-    tap.check(value(text, "libvirt_up") == 0, "keepalive notices the frozen daemon: libvirt_up 0",
+    tap.check(metric(text, "libvirt_up") == 0, "keepalive notices the frozen daemon: libvirt_up 0",
               "\n".join(line for line in text.splitlines() if line.startswith(("libvirt_up", "virt_exporter_snapshot"))))
 
     daemon.signal(signal.SIGCONT)
@@ -78,7 +73,7 @@ try:
 
     daemon.stop()
     tap.run("with libvirtd gone libvirt_up is 0 and /metrics still answers",
-            lambda: wait_until(lambda: value(timed_scrape(exp)[1], "libvirt_up") == 0, 20, "libvirt_up 0"))
+            lambda: wait_until(lambda: metric(timed_scrape(exp)[1], "libvirt_up") == 0, 20, "libvirt_up 0"))
     status, _, _ = http_get(exp.url + "/readyz")
     tap.check(status == 503, f"/readyz says not ready while libvirt is down (got {status})")
     daemon.start()

@@ -9,7 +9,6 @@ Usage: push_apis.py EXPORTER SOURCE_DIR
 import gzip
 import http.server
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -17,7 +16,7 @@ import threading
 import time
 import urllib.parse
 
-from fixtures import Exporter, Process, free_port, http_get, wait_until
+from fixtures import metric, Exporter, Process, free_port, http_get, wait_until
 from tap import Tap
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
@@ -26,10 +25,6 @@ work = tempfile.mkdtemp(prefix="vexp-apis-")
 uri = f"test://{source_dir}/config/demo-node.xml"
 TOKEN = "tok-s3cret-value"
 
-
-def metric(text, name):
-    m = re.search(r"^%s (\S+)$" % re.escape(name), text, re.M)
-    return float(m.group(1)) if m else None
 
 
 def exporter(push_yaml):
