@@ -130,6 +130,9 @@ public:
 
     DomainSample finish() &&
     {
+        // For a domain that is not running, libvirt (9.0, QEMU driver) reads cpu.time/user/system from
+        // libvirtd's own process: numbers about the daemon, not the guest. Keep none of them.
+        if (sample_.id < 0) sample_.cpu = CpuStats{};
         for (auto& v : vcpus_)
             if (v) sample_.vcpus.push_back(std::move(*v));
         finish_devices(nics_, sample_.nics);

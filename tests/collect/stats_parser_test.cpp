@@ -295,6 +295,17 @@ TEST_CASE("a shut-off QEMU domain has no NICs or I/O counters, only sizes of its
     CHECK(s.disks[0].capacity == 33554432u);
 }
 
+TEST_CASE("drops the CPU times libvirt reports for a shut-off domain, which are libvirtd's own")
+{
+    const auto records = test_support::load_domstats("stats/qemu_shutoff.txt");
+    REQUIRE(records.at(0).domain.id < 0);
+    const auto s = parse_stats_record(records.at(0));
+    CHECK_FALSE(s.cpu.time.has_value());
+    CHECK_FALSE(s.cpu.user.has_value());
+    CHECK_FALSE(s.cpu.system.has_value());
+    CHECK(s.balloon.current == 196608u);  // the rest of the record stays
+}
+
 TEST_CASE("a NIC of type user is counted by libvirt but has no fields, so it yields no sample")
 {
     const auto s = parse_stats_record(test_support::load_domstats("stats/qemu_user_nic.txt").at(0));

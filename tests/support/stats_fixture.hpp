@@ -66,7 +66,10 @@ inline std::vector<virt::DomainStatsRecord> parse_domstats(const std::string& te
         const auto start = line.find_first_not_of(' ');
         const auto eq = line.find('=');
         if (out.empty() || start == std::string::npos || eq == std::string::npos) continue;
-        out.back().params.push_back({line.substr(start, eq - start), typed_value_of(line.substr(eq + 1))});
+        const std::string field = line.substr(start, eq - start), value = line.substr(eq + 1);
+        // virsh prints no id; libvirt gives -1 to a domain that is not running (shut off, crashed).
+        if (field == "state.state" && (value == "5" || value == "6")) out.back().domain.id = -1;
+        out.back().params.push_back({field, typed_value_of(value)});
     }
     return out;
 }

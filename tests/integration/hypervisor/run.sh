@@ -1,21 +1,66 @@
 #!/usr/bin/env bash
-# Runs one check of the real-hypervisor tier: brings up libvirtd and two booted QEMU guests, runs the
-# check (TAP on stdout), and tears everything down again, also when the check fails.
-#   run.sh EXPORTER SOURCE_DIR once|prometheus|influx
+# One check of the real-hypervisor tier: installs what is missing, brings up libvirtd and booted QEMU
+# guests, runs the check (TAP on stdout), and tears everything down again — also when the check fails or
+# the run is interrupted (trap on EXIT). Diagnostics go to stderr; the last line on stdout is a TAP
+# comment `# hypervisor tier (CHECK): PASS|FAIL ...`, and the exit status is non-zero on failure
+# (including a teardown that left something behind).
+#   run.sh EXPORTER [SOURCE_DIR] [once|prometheus|influx]     (default: once)
+#
+# Guests: vexp-test-1, vexp-test-2 and one with a hostile name (hypervisor.sh guests 2); for `once` also
+# vexp-test-2 paused and a defined, never started vexp-off, so all three states are compared.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-exporter=$1 src=$2 check=$3
+usage="usage: $0 EXPORTER [SOURCE_DIR] [once|prometheus|influx]"
+exporter=$(realpath "${1:?$usage}")
+src=${2:-$(cd "$here/../../.." && pwd)}
+check=${3:-once}
+case $check in once | prometheus | influx) ;; *) echo "$usage" >&2; exit 2 ;; esac
+[ -x "$exporter" ] || { echo "run.sh: $exporter is not an executable" >&2; exit 2; }
 export HV_STATE_DIR=${HV_STATE_DIR:-/tmp/virt-exporter-hv}
+hv=$here/hypervisor.sh
+export PYTHONPATH=$here/..${PYTHONPATH:+:$PYTHONPATH}  # tap.py, fixtures.py
 
-trap '"$here/hypervisor.sh" down >&2' EXIT
-if ! { "$here/hypervisor.sh" install && "$here/hypervisor.sh" up && "$here/hypervisor.sh" guests 2; } >&2; then
-  echo "not ok 1 - the hypervisor fixture comes up (libvirtd and 2 booted guests)"
+# Guest names, taps and the libvirtd are host-wide: two runs at once (two clones, or a run by hand during
+# `meson test`) would tear down each other's guests. Serialize whole runs with a host-wide lock.
+lock=${HV_LOCK:-/run/lock/virt-exporter-hv.lock}
+exec 9>"$lock"
+if ! flock -w 540 9; then
+  echo "not ok 1 - another real-hypervisor run holds $lock (waited 540 s)"
+  echo "1..1"
+  echo "# hypervisor tier ($check): FAIL (lock busy)"
+  exit 1
+fi
+
+start=$SECONDS
+result=1 what="fixture did not come up"
+finish() {
+  local rc=$result teardown=ok
+  "$hv" down >&2 || { teardown="FAILED (see stderr)"; rc=1; }
+  echo "# hypervisor tier ($check): $([ $rc = 0 ] && echo PASS || echo FAIL) - $what; teardown $teardown;" \
+    "$((SECONDS - start)) s"
+  exit $rc
+}
+trap finish EXIT
+trap 'result=130 what="interrupted"; exit 130' INT TERM  # the EXIT trap still tears down
+
+if ! { "$hv" install && "$hv" up && "$hv" guests 2; } >&2; then
+  echo "not ok 1 - the hypervisor fixture comes up (libvirtd and booted guests; see stderr)"
   echo "1..1"
   exit 1
 fi
+if [ "$check" = once ]; then
+  if ! { "$hv" guest off vexp-off --no-start && virsh -q -c qemu:///system suspend vexp-test-2 >/dev/null; } >&2
+  then
+    echo "not ok 1 - a shut-off and a paused guest next to the running ones (see stderr)"
+    echo "1..1"
+    exit 1
+  fi
+fi
+echo "run.sh: fixture up in $((SECONDS - start)) s" >&2
 case $check in
   once) python3 "$here/check_once_vs_domstats.py" "$exporter" qemu:///system ;;
   prometheus) python3 "$here/../prometheus_scrape.py" "$exporter" "$src" --uri qemu:///system ;;
   influx) python3 "$here/../influx_push.py" "$exporter" "$src" --uri qemu:///system ;;
-  *) echo "usage: $0 EXPORTER SOURCE_DIR once|prometheus|influx" >&2; exit 2 ;;
 esac
+result=$?
+what="check exited $result"
