@@ -8,13 +8,13 @@ Usage: cli.py EXPORTER SOURCE_DIR
 import os
 import subprocess
 import sys
-import tempfile
 
+from fixtures import workdir
 from tap import Tap
 
 exporter, source_dir = sys.argv[1], sys.argv[2]
 tap = Tap()
-work = tempfile.mkdtemp(prefix="vexp-cli-")
+work = workdir("vexp-cli-")
 SECRET = "s3cr3t-t0ken-value"
 
 

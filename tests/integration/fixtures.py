@@ -2,6 +2,7 @@
 
 Every process is started here and stopped by its own PID (never by name), also when a test fails.
 """
+import atexit
 import contextlib
 import json
 import os
@@ -14,6 +15,15 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+
+
+def workdir(prefix):
+    """A temp dir for one test script, removed when the script exits (VIRT_EXPORTER_KEEP_WORK=1 keeps it
+    for a post-mortem of the logs inside)."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    if os.environ.get("VIRT_EXPORTER_KEEP_WORK") != "1":
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def free_port():
@@ -30,6 +40,12 @@ def http_get(url, headers=None, timeout=10):
             return r.status, dict(r.headers), r.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
+
+
+def influxql_string(value):
+    """`value` as an InfluxQL string literal: its scanner knows the escapes \\\\ and \\' (a domain name
+    may hold both)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def metric(text, name):

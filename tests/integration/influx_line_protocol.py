@@ -12,11 +12,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.parse
 import urllib.request
 
-from fixtures import InfluxDB
+from fixtures import workdir, InfluxDB
 from tap import Tap
 
 encode_fixture, source_dir = sys.argv[1], sys.argv[2]
@@ -25,7 +24,7 @@ if not shutil.which("influxd") and not os.path.exists("/usr/bin/influxd"):
     sys.exit(0)
 
 tap = Tap()
-work = tempfile.mkdtemp(prefix="vexp-lp-")
+work = workdir("vexp-lp-")
 
 
 def post(url, body):

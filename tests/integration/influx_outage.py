@@ -6,16 +6,15 @@ Usage: influx_outage.py EXPORTER SOURCE_DIR
 """
 import os
 import sys
-import tempfile
 import time
 from datetime import datetime
 
-from fixtures import metric, Exporter, InfluxDB, wait_until
+from fixtures import workdir, metric, Exporter, InfluxDB, wait_until
 from tap import Tap
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
 tap = Tap()
-work = tempfile.mkdtemp(prefix="vexp-outage-")
+work = workdir("vexp-outage-")
 uri = f"test://{source_dir}/config/demo-node.xml"
 DOMAINS = 5
 INTERVAL = 1.0

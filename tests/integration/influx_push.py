@@ -9,15 +9,14 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
-from fixtures import metric, Exporter, InfluxDB, http_get, wait_until
+from fixtures import workdir, influxql_string, metric, Exporter, InfluxDB, http_get, wait_until
 from tap import Tap
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
 tap = Tap()
-work = tempfile.mkdtemp(prefix="vexp-influx-")
+work = workdir("vexp-influx-")
 demo = "--uri" not in sys.argv
 uri = f"test://{source_dir}/config/demo-node.xml" if demo else sys.argv[sys.argv.index("--uri") + 1]
 
@@ -59,18 +58,18 @@ try:
             for name, d in once.items():
                 if d["id"] < 0 or not d["nics"]:
                     continue
-                t = influx.query(f"SELECT net_rxbytes, disk_rd_bytes FROM vm_totals WHERE \"name\"='{name}' "
+                t = influx.query(f"SELECT net_rxbytes, disk_rd_bytes FROM vm_totals WHERE \"name\"={influxql_string(name)} "
                                  "ORDER BY time DESC LIMIT 1")[0]
                 ts = t["values"][0][0]
                 devs = influx.query(f"SELECT SUM(rxbytes) AS rx, SUM(rd_bytes) AS rd FROM vm_devices "
-                                    f"WHERE \"name\"='{name}' AND time = '{ts}'")[0]["values"][0]
+                                    f"WHERE \"name\"={influxql_string(name)} AND time = '{ts}'")[0]["values"][0]
                 assert t["values"][0][1] == devs[1], f"{name}: net_rxbytes {t['values'][0][1]} != sum {devs[1]}"
                 assert t["values"][0][2] == devs[2], f"{name}: disk_rd_bytes {t['values'][0][2]} != sum {devs[2]}"
         tap.run("vm_totals equals the sum of vm_devices at the same time", totals_are_sums)
 
         def values_match_once():
             for name, d in once.items():
-                row = influx.query(f"SELECT maxmem, cpus, state FROM vm_metrics WHERE \"name\"='{name}' LIMIT 1")[0]
+                row = influx.query(f"SELECT maxmem, cpus, state FROM vm_metrics WHERE \"name\"={influxql_string(name)} LIMIT 1")[0]
                 _, maxmem, cpus, state = row["values"][0]
                 # A value --once does not have must be missing in InfluxDB too, never written as 0.
                 assert maxmem == d["balloon"].get("maximum"), f"{name}: maxmem {maxmem}"

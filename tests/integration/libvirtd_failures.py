@@ -8,15 +8,14 @@ Usage: libvirtd_failures.py EXPORTER SOURCE_DIR
 import os
 import signal
 import sys
-import tempfile
 import time
 
-from fixtures import metric, Exporter, SessionLibvirtd, http_get, wait_until
+from fixtures import workdir, metric, Exporter, SessionLibvirtd, http_get, wait_until
 from tap import Tap
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
 tap = Tap()
-work = tempfile.mkdtemp(prefix="vexp-lvd-")
+work = workdir("vexp-lvd-")
 SCRAPE_TIMEOUT = 2.0
 
 

@@ -10,16 +10,15 @@ import json
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-from fixtures import Exporter, Prometheus, http_get, wait_until
+from fixtures import workdir, Exporter, Prometheus, http_get, wait_until
 from tap import Tap
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
 tap = Tap()
-work = tempfile.mkdtemp(prefix="vexp-prom-")
+work = workdir("vexp-prom-")
 SERIES = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$")
 
 

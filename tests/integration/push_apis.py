@@ -11,17 +11,16 @@ import http.server
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 
-from fixtures import metric, Exporter, Process, free_port, http_get, wait_until
+from fixtures import workdir, metric, Exporter, Process, free_port, http_get, wait_until
 from tap import Tap
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
 tap = Tap()
-work = tempfile.mkdtemp(prefix="vexp-apis-")
+work = workdir("vexp-apis-")
 uri = f"test://{source_dir}/config/demo-node.xml"
 TOKEN = "tok-s3cret-value"
 
