@@ -203,7 +203,7 @@ def prometheus():
     d.row("Host overview")
     d.stat("VMs by state", "Domains on this host per libvirt state (libvirt_domain_info_state).",
            [t('count by (state) (label_replace(libvirt_domain_info_state{%s}, "state", "$1", "state_desc", '
-              '"the domain is (.*)"))' % H, "{{state}}")], "none", w=8, decimals=0)
+              '"(?:the domain is )?(.*)"))' % H, "{{state}}")], "none", w=8, decimals=0)
     d.stat("Domains", "Domains libvirt reports on this host, and vCPUs they have.",
            [t("libvirt_domains{%s}" % H, "domains"),
             t("sum(libvirt_domain_info_virtual_cpus{%s})" % H, "vCPUs")], "none", w=4, decimals=0)
@@ -356,11 +356,11 @@ def prometheus():
     ds = d.ds
     variables = [
         query_variable(ds, "host", "host",
-                       {"query": "label_values(libvirt_up, instance)", "refId": "PrometheusVariableQueryEditor-VariableQuery",
-                        "qryType": 1}, multi=False),
+                       {"query": "label_values(libvirt_up, instance)", "refId": "PrometheusVariableQueryEditor-VariableQuery"},
+                       multi=False),
         query_variable(ds, "domain", "domain",
                        {"query": 'label_values(libvirt_domain_info{instance="$host"}, domain)',
-                        "refId": "PrometheusVariableQueryEditor-VariableQuery", "qryType": 1}, multi=True),
+                        "refId": "PrometheusVariableQueryEditor-VariableQuery"}, multi=True),
     ]
     inputs = [{"name": "DS_PROMETHEUS", "label": "Prometheus", "description": "Prometheus that scrapes virt-exporter",
                "type": "datasource", "pluginId": "prometheus", "pluginName": "Prometheus"}]
