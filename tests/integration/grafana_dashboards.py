@@ -3,7 +3,8 @@
 Prometheus scrapes it every second and it pushes to a real InfluxDB 1.6. Each dashboard's structure is
 checked (importable with no edit: datasource as an __inputs variable, no hard-coded datasource uid), then
 EVERY template-variable query and EVERY panel target is rendered the way Grafana renders it and run: each
-must parse and return data.
+must parse and return data. Any Prometheus rule file shipped in contrib/prometheus/ must pass `promtool check
+rules`.
 
 Usage: grafana_dashboards.py EXPORTER SOURCE_DIR
 """
@@ -254,6 +255,28 @@ if "virt-exporter-prometheus.json" in dashboards:
 if "virt-exporter-influxdb.json" in dashboards:
     tap.run("influxdb dashboard: every measurement, tag and field is one the exporter writes",
             lambda: check_influx_names(dashboards["virt-exporter-influxdb.json"]))
+
+
+def rule_files():
+    """YAML files under contrib/prometheus/ that are Prometheus rule files (a top-level `groups:`)."""
+    out = []
+    for root, _, files in os.walk(os.path.join(source_dir, "contrib", "prometheus")):
+        for f in sorted(files):
+            if f.endswith((".yml", ".yaml")):
+                with open(os.path.join(root, f), encoding="utf-8") as fh:
+                    if re.search(r"^groups:", fh.read(), re.M):
+                        out.append(os.path.join(root, f))
+    return out
+
+
+rules = rule_files()
+for path in rules:
+    def promtool_check(path=path):
+        p = subprocess.run(["promtool", "check", "rules", path], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stdout + p.stderr
+    tap.run(f"promtool check rules {os.path.relpath(path, source_dir)}", promtool_check)
+if not rules:
+    print("# no Prometheus rule files under contrib/prometheus/ to check")
 
 influx = InfluxDB(work)
 cfg = os.path.join(work, "exporter.yaml")
