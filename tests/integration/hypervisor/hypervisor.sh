@@ -11,6 +11,7 @@
 #                              one guest: disks vexp-KEY-vd{a,b,c}.qcow2, taps vxtKEYn{0,1} (KEY: 1-4
 #                              chars, [a-z0-9]); --user-nic adds a third NIC of type 'user', --backing
 #                              puts vda on a backing image, --no-start only defines it (stays shut off)
+#   hypervisor.sh stop-libvirtd  stop the libvirtd `up` started (guests keep running; `up` starts it again)
 #   hypervisor.sh down         remove every vexp-* guest, its disks and taps, and the daemons `up` started
 #
 # State lives in $HV_STATE_DIR (default /tmp/virt-exporter-hv). Guests run under TCG (<domain type='qemu'>):
@@ -206,6 +207,7 @@ guest_xml() {  # guest_xml NAME KEY USER_NIC BACKING
   <vcpu>2</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type><kernel>$STATE/vmlinuz</kernel>
     <initrd>$STATE/initramfs.cpio.gz</initrd><cmdline>console=ttyS0 quiet</cmdline></os>
+  <features><acpi/><apic/></features>
   <on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash>
   <devices>$disks$nics
     <serial type='file'><source path='$STATE/vexp-$key.console'/><target port='0'/></serial>
@@ -336,6 +338,8 @@ case "${1:-}" in
   up) cmd_up ;;
   guests) cmd_guests "${2:-2}" ;;
   guest) shift; cmd_guest "$@" ;;
+  stop-libvirtd) stop_started libvirtd ;;
   down) cmd_down ;;
-  *) echo "usage: $0 install|up|guests K|guest KEY NAME [--user-nic] [--backing] [--no-start]|down" >&2; exit 2 ;;
+  *) echo "usage: $0 install|up|guests K|guest KEY NAME [--user-nic] [--backing] [--no-start]|stop-libvirtd|down" >&2
+    exit 2 ;;
 esac

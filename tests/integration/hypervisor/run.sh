@@ -4,17 +4,18 @@
 # the run is interrupted (trap on EXIT). Diagnostics go to stderr; the last line on stdout is a TAP
 # comment `# hypervisor tier (CHECK): PASS|FAIL ...`, and the exit status is non-zero on failure
 # (including a teardown that left something behind).
-#   run.sh EXPORTER [SOURCE_DIR] [once|prometheus|influx]     (default: once)
+#   run.sh EXPORTER [SOURCE_DIR] [once|prometheus|influx|lifecycle]     (default: once)
 #
 # Guests: vexp-test-1, vexp-test-2 and one with a hostile name (hypervisor.sh guests 2); for `once` also
-# vexp-test-2 paused and a defined, never started vexp-off, so all three states are compared.
+# vexp-test-2 paused and a defined, never started vexp-off, so all three states are compared; for
+# `lifecycle` vexp-off too (check_lifecycle.py pauses, hot-plugs, destroys and restarts libvirtd itself).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-usage="usage: $0 EXPORTER [SOURCE_DIR] [once|prometheus|influx]"
+usage="usage: $0 EXPORTER [SOURCE_DIR] [once|prometheus|influx|lifecycle]"
 exporter=$(realpath "${1:?$usage}")
 src=${2:-$(cd "$here/../../.." && pwd)}
 check=${3:-once}
-case $check in once | prometheus | influx) ;; *) echo "$usage" >&2; exit 2 ;; esac
+case $check in once | prometheus | influx | lifecycle) ;; *) echo "$usage" >&2; exit 2 ;; esac
 [ -x "$exporter" ] || { echo "run.sh: $exporter is not an executable" >&2; exit 2; }
 export HV_STATE_DIR=${HV_STATE_DIR:-/tmp/virt-exporter-hv}
 hv=$here/hypervisor.sh
@@ -48,19 +49,24 @@ if ! { "$hv" install && "$hv" up && "$hv" guests 2; } >&2; then
   echo "1..1"
   exit 1
 fi
-if [ "$check" = once ]; then
-  if ! { "$hv" guest off vexp-off --no-start && virsh -q -c qemu:///system suspend vexp-test-2 >/dev/null; } >&2
-  then
-    echo "not ok 1 - a shut-off and a paused guest next to the running ones (see stderr)"
-    echo "1..1"
-    exit 1
-  fi
+# once and lifecycle also need a defined, never started domain; once compares a paused guest too.
+extra_ok=true
+case $check in
+  once) { "$hv" guest off vexp-off --no-start && virsh -q -c qemu:///system suspend vexp-test-2 >/dev/null; } >&2 ||
+    extra_ok=false ;;
+  lifecycle) "$hv" guest off vexp-off --no-start >&2 || extra_ok=false ;;
+esac
+if ! $extra_ok; then
+  echo "not ok 1 - a shut-off (and for once a paused) guest next to the running ones (see stderr)"
+  echo "1..1"
+  exit 1
 fi
 echo "run.sh: fixture up in $((SECONDS - start)) s" >&2
 case $check in
   once) python3 "$here/check_once_vs_domstats.py" "$exporter" qemu:///system ;;
   prometheus) python3 "$here/../prometheus_scrape.py" "$exporter" "$src" --uri qemu:///system ;;
   influx) python3 "$here/../influx_push.py" "$exporter" "$src" --uri qemu:///system ;;
+  lifecycle) python3 "$here/check_lifecycle.py" "$exporter" "$hv" ;;
 esac
 result=$?
 what="check exited $result"
