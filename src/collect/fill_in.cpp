@@ -14,10 +14,9 @@ constexpr unsigned fillable_groups = virt::stats_state | virt::stats_cpu_total |
 
 void FillIn::reset_if_reconnected()
 {
-    const auto generation = source_.generation();
-    if (generation == generation_) return;
     // A new connection may be to a restarted or upgraded daemon: learn again.
-    generation_ = generation;
+    const auto generation = source_.generation();
+    if (generation_.exchange(generation) == generation) return;
     bulk_serves_ = 0;
     unsupported_apis_ = 0;
 }

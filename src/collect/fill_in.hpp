@@ -3,10 +3,12 @@
 // serves, so the fill-in costs nothing where bulk works, and which per-domain calls the driver does not
 // implement, so an unsupported call is made (and logged) once per connection, not once per scrape.
 //
-// Thread-safety: one FillIn is used by one collecting thread at a time (the sampler's).
+// Thread-safety: fill() and the rest may run on several collecting threads at once (the snapshot store
+// starts a second collection when one hangs); what it learns is kept in atomics.
 // Throws: nothing from fill(); per-call errors are returned in FillInResult.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -63,9 +65,9 @@ private:
                      const std::string& group_prefix);
 
     virt::DomainSource& source_;
-    std::uint64_t generation_ = 0;
-    unsigned bulk_serves_ = 0;       // groups seen in a bulk record on this connection
-    unsigned unsupported_apis_ = 0;  // per-domain calls the driver refused on this connection
+    std::atomic<std::uint64_t> generation_{0};
+    std::atomic<unsigned> bulk_serves_{0};       // groups seen in a bulk record on this connection
+    std::atomic<unsigned> unsupported_apis_{0};  // per-domain calls the driver refused on this connection
     util::LogOnce log_once_;
 };
 

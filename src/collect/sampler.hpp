@@ -2,8 +2,8 @@
 // from the device cache, into an immutable Snapshot.
 //
 // Ownership: borrows the DomainSource, DeviceCache and Clock, which must outlive it.
-// Thread-safety: collect() is called by one thread at a time (the snapshot store's worker); the
-// cache it shares with other readers is thread-safe.
+// Thread-safety: collect() may run on several threads at once (the snapshot store's workers, when one
+// collection hangs); FillIn, LogOnce and the device cache it uses are safe for that.
 // Throws: nothing. Every failure becomes part of the Snapshot (libvirt_up, group status, error).
 #pragma once
 

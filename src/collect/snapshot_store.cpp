@@ -1,12 +1,22 @@
 #include "collect/snapshot_store.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "util/log.hpp"
 
 namespace collect {
 
-SnapshotStore::SnapshotStore(Collect collect, const util::Clock& clock, std::chrono::milliseconds max_age)
-    : collect_(std::move(collect)), clock_(clock), max_age_(max_age), worker_([this] { run(); })
+SnapshotStore::SnapshotStore(Collect collect, const util::Clock& clock, std::chrono::milliseconds max_age,
+                             unsigned max_in_flight)
+    : collect_(std::move(collect)), clock_(clock), max_age_(max_age)
 {
+    try {
+        for (unsigned i = 0; i < std::max(1u, max_in_flight); ++i) workers_.emplace_back([this] { run(); });
+    } catch (...) {
+        stop();
+        throw;
+    }
 }
 
 SnapshotStore::~SnapshotStore()
@@ -22,7 +32,8 @@ void SnapshotStore::stop()
     }
     wake_worker_.notify_all();
     done_.notify_all();
-    if (worker_.joinable()) worker_.join();
+    for (auto& w : workers_)
+        if (w.joinable()) w.join();
 }
 
 SnapshotResult SnapshotStore::get(std::chrono::milliseconds timeout)
@@ -35,15 +46,21 @@ SnapshotResult SnapshotStore::get(std::chrono::milliseconds timeout, std::chrono
     std::unique_lock lock(mu_);
     if (latest_ && clock_.now() - latest_at_ < std::min(max_age, max_age_)) return {latest_, true};
     if (stopping_) return {latest_, false};
-    // Join the collection in flight, or ask for the next one: either way one collection serves all
-    // callers that arrive while it runs.
-    const std::uint64_t wanted = in_flight_ ? started_ : started_ + 1;
-    if (!in_flight_) {
-        requested_ = true;
-        wake_worker_.notify_one();
+    // Join the newest collection in flight, or ask for the next one: either way one collection serves
+    // all callers that arrive while it runs. One that already made a caller give up may be hung: then
+    // ask for another while a worker is free.
+    std::uint64_t wanted = started_ + 1;
+    if (!requested_) {
+        if (newest_running_ && (overran_ < started_ || in_flight_ >= workers_.size())) {
+            wanted = started_;
+        } else {
+            requested_ = true;
+            wake_worker_.notify_one();
+        }
     }
     const bool finished =
-        done_.wait_for(lock, timeout, [&] { return finished_ >= wanted || stopping_; }) && finished_ >= wanted;
+        done_.wait_for(lock, timeout, [&] { return newest_ >= wanted || stopping_; }) && newest_ >= wanted;
+    if (!finished) overran_ = std::max(overran_, wanted);
     return {latest_, finished};
 }
 
@@ -66,9 +83,15 @@ void SnapshotStore::run() noexcept
         wake_worker_.wait(lock, [&] { return requested_ || stopping_; });
         if (stopping_) return;
         requested_ = false;
-        in_flight_ = true;
+        const unsigned alongside = in_flight_++;
+        newest_running_ = true;
         const std::uint64_t sequence = ++started_;
         lock.unlock();
+        if (alongside > 0)
+            util::log_warn("collect", "collection " + std::to_string(sequence - 1) +
+                                          " did not finish within a caller's timeout (a guest or libvirtd not "
+                                          "answering?); collection " +
+                                          std::to_string(sequence) + " runs alongside it");
 
         std::shared_ptr<Snapshot> snap;
         try {
@@ -82,10 +105,17 @@ void SnapshotStore::run() noexcept
         snap->sequence = sequence;
 
         lock.lock();
-        latest_ = std::move(snap);
-        latest_at_ = clock_.now();
-        finished_ = sequence;
-        in_flight_ = false;
+        --in_flight_;
+        ++finished_;
+        if (sequence == started_) newest_running_ = false;
+        if (sequence > newest_) {
+            latest_ = std::move(snap);
+            latest_at_ = clock_.now();
+            newest_ = sequence;
+        } else {
+            util::log_info("collect", "collection " + std::to_string(sequence) + " finished late, after collection " +
+                                          std::to_string(newest_) + "; its result is dropped");
+        }
         done_.notify_all();
     }
 }

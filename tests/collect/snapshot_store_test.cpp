@@ -97,3 +97,48 @@ TEST_CASE("a caller can ask for a snapshot fresher than the store's max_age")
     CHECK(store.get(5s, 500ms).snapshot != first.snapshot);  // too old for this caller
     CHECK(runs == 2);
 }
+
+TEST_CASE("a collection that made a caller give up gets another one alongside, whose result is served")
+{
+    util::ManualClock clock;
+    std::atomic<int> calls{0};
+    std::atomic<bool> release{false};
+    collect::SnapshotStore store(
+        [&] {
+            if (++calls == 2)  // the second collection hangs, like a bulk call waiting on a stuck guest
+                while (!release) std::this_thread::sleep_for(5ms);
+            return collect::Snapshot{};
+        },
+        clock, 0ms);
+    REQUIRE(store.get(5s).fresh);
+    CHECK_FALSE(store.get(50ms).fresh);
+    const auto next = store.get(5s);
+    CHECK(next.fresh);
+    CHECK(next.snapshot->sequence == 3);
+    release = true;
+    while (store.collections() < 3) std::this_thread::sleep_for(5ms);
+    CHECK(store.latest()->sequence == 3);  // the late collection 2 does not replace the newer one
+}
+
+TEST_CASE("no more than max_in_flight collections run when all of them hang")
+{
+    util::ManualClock clock;
+    std::atomic<int> calls{0};
+    std::atomic<bool> release{false};
+    collect::SnapshotStore store(
+        [&] {
+            if (++calls > 1)
+                while (!release) std::this_thread::sleep_for(5ms);
+            return collect::Snapshot{};
+        },
+        clock, 0ms, 2);
+    const auto first = store.get(5s);
+    REQUIRE(first.fresh);
+    for (int i = 0; i < 4; ++i) {
+        const auto r = store.get(30ms);
+        CHECK_FALSE(r.fresh);
+        CHECK(r.snapshot == first.snapshot);
+    }
+    CHECK(calls == 3);  // the first, then two hung ones: one per worker
+    release = true;
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What happens to real guests while the exporter serves and pushes: hot-plug and unplug, a guest in a
 long job, paused and shut-off guests, a guest destroyed and undefined during scrapes, and libvirtd
-restarted under the exporter.
+restarted under the exporter, and a guest whose QEMU is frozen.
 
 Expects the fixture of run.sh: running guests vexp-test-1 and vexp-test-2 (ACPI, so PCI hot-plug works),
 and vexp-off defined but shut off. It changes them (vexp-test-2 is gone afterwards); run.sh tears down.
@@ -162,6 +162,45 @@ def long_job():
                "vexp-test-1 running again after the aborted dump")
 
 
+def qemu_pid(domain):
+    with open(f"/run/libvirt/qemu/{domain}.pid") as f:
+        pid = int(f.read().strip())
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        assert f"guest={domain},".encode() in f.read(), f"pid {pid} is not {domain}'s QEMU"
+    return pid
+
+
+def stuck_guest():
+    """QEMU frozen (SIGSTOP): libvirt waits on its monitor without a timeout, so the collection in
+    flight hangs. Scrapes must still answer within scrape_timeout, and the next collection (NOWAIT skips
+    the frozen guest's job-bound stats) must bring the rest of the host back fresh."""
+    pid = qemu_pid("vexp-test-1")
+    before = scrape()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        time.sleep(ONE_COLLECTION)
+        t0 = time.monotonic()
+        text = scrape()
+        tap.check(time.monotonic() - t0 < 5 + 2, "a scrape answers within scrape_timeout while a guest's QEMU is "
+                  f"frozen ({time.monotonic() - t0:.1f} s)")
+
+        def fresh_again():
+            t = scrape()
+            return t if metric(t, "virt_exporter_snapshot_stale") == 0 else None
+        text = wait_until(fresh_again, 30, "a fresh collection next to the hung one")
+        tap.check(value(text, "libvirt_domain_info_cpu_time_seconds_total", "vexp-test-2") >
+                  value(before, "libvirt_domain_info_cpu_time_seconds_total", "vexp-test-2") and
+                  metric(text, "libvirt_up") == 1,
+                  "the other guests are collected fresh while one guest hangs")
+        tap.check(value(text, "libvirt_domain_info_state", "vexp-test-1") is not None,
+                  "the frozen guest is still listed (its state, without the stats that need its monitor)")
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_until(lambda: has_series(fresh_scrape(), "libvirt_domain_block_stats_read_bytes_total", domain="vexp-test-1"),
+               30, "vexp-test-1's block stats back after SIGCONT")
+    tap.check(exp.output().count("runs alongside it") == 1, "the hung collection is logged once")
+
+
 def paused_and_shut_off():
     virsh("suspend", "vexp-test-2")
     text = fresh_scrape()
@@ -225,7 +264,7 @@ def libvirtd_restart():
 try:
     tap.run("the exporter serves the guests", lambda: wait_until(
         lambda: has_series(scrape(), "libvirt_domain_info_state", domain="vexp-test-1"), 30, "vexp-test-1"))
-    for step in (hotplug, unplug, long_job, paused_and_shut_off, destroyed_during_scrapes, libvirtd_restart):
+    for step in (hotplug, unplug, long_job, stuck_guest, paused_and_shut_off, destroyed_during_scrapes, libvirtd_restart):
         tap.run(f"{step.__name__} completes", step)
     exp.signal(signal.SIGTERM)
     tap.check(exp.proc.wait(30) == 0, "exporter exits 0 on SIGTERM")
