@@ -71,10 +71,10 @@ private:
     std::condition_variable done_;
     std::shared_ptr<const Snapshot> latest_;
     std::chrono::steady_clock::time_point latest_at_{};
-    std::uint64_t started_ = 0;    // sequence of the newest collection started
-    std::uint64_t newest_ = 0;     // sequence of latest_: callers waiting for N are served by any >= N
-    std::uint64_t finished_ = 0;   // count of finished collections
-    std::uint64_t overran_ = 0;    // newest sequence a caller gave up waiting for
+    std::uint64_t started_ = 0;   // sequence of the newest collection started
+    std::uint64_t newest_ = 0;    // sequence of latest_: callers waiting for N are served by any >= N
+    std::uint64_t finished_ = 0;  // count of finished collections
+    std::uint64_t overran_ = 0;   // newest sequence a caller gave up waiting for
     unsigned in_flight_ = 0;
     bool newest_running_ = false;  // the collection numbered started_ has not finished
     bool requested_ = false;
