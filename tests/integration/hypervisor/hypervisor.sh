@@ -12,7 +12,8 @@
 #                              chars, [a-z0-9]); --user-nic adds a third NIC of type 'user', --backing
 #                              puts vda on a backing image, --no-start only defines it (stays shut off)
 #   hypervisor.sh stop-libvirtd  stop the libvirtd `up` started (guests keep running; `up` starts it again)
-#   hypervisor.sh down         remove every vexp-* guest, its disks and taps, and the daemons `up` started
+#   hypervisor.sh down         remove every vexp-* guest, its disks, taps and QEMU logs, and the daemons `up`
+#                              started
 #
 # State lives in $HV_STATE_DIR (default /tmp/virt-exporter-hv). Guests run under TCG (<domain type='qemu'>):
 # nested KVM hangs this kernel early, and TCG works everywhere.
@@ -327,6 +328,8 @@ cmd_down() {
   if [ -f "$STATE/markers" ]; then xargs -r -d '\n' rm -f <"$STATE/markers"; fi
   for tap in $(vxt_taps); do ip link delete "$tap" 2>/dev/null || true; done
   rm -rf "$STATE"
+  # QEMU's console log of each guest, which virtlogd keeps (and appends to) after the domain is gone.
+  rm -f /var/log/libvirt/qemu/vexp-*.log /var/log/libvirt/qemu/vexp-*.log.[0-9]*
   left=$(vxt_taps)
   if [ -n "$left" ]; then log "tap devices left behind: $left"; failed=1; fi
   [ $failed = 0 ] || return 1
