@@ -15,6 +15,7 @@
 
 #include "collect/device_cache.hpp"
 #include "collect/domain_sample.hpp"
+#include "util/process_stats.hpp"
 
 namespace prom {
 
@@ -42,7 +43,8 @@ struct ExporterStatus {
     double snapshot_age_seconds = 0;  // now − snapshot.taken_at
     collect::DeviceCacheStats cache;
     std::string version;
-    std::optional<PushStatus> push;  // empty when no push is configured
+    std::optional<PushStatus> push;             // empty when no push is configured
+    std::optional<util::ProcessStats> process;  // empty where /proc cannot be read
 };
 
 struct Scrape {
@@ -58,11 +60,12 @@ void add_block_families(const Scrape& scrape, Families& out);
 void add_extra_families(const Scrape& scrape, Families& out);
 void add_exporter_families(const Scrape& scrape, Families& out);
 void add_push_families(const Scrape& scrape, Families& out);
+void add_process_families(const Scrape& scrape, Families& out);
 
 using GroupBuilder = void (*)(const Scrape&, Families&);
 inline constexpr GroupBuilder groups[] = {
-    add_exporter_families,  add_domain_families, add_cpu_families,   add_memory_families,
-    add_interface_families, add_block_families,  add_extra_families, add_push_families,
+    add_exporter_families, add_domain_families, add_cpu_families,  add_memory_families,  add_interface_families,
+    add_block_families,    add_extra_families,  add_push_families, add_process_families,
 };
 
 Families build_families(const Scrape& scrape);

@@ -24,6 +24,7 @@ Scrape SnapshotCollectable::scrape() const
     s.status.cache = cache_.stats();
     s.status.version = VIRT_EXPORTER_VERSION;
     if (push_status_) s.status.push = push_status_();
+    s.status.process = util::read_process_stats();
     if (s.snapshot)
         s.status.snapshot_age_seconds = std::chrono::duration<double>(clock_.wall() - s.snapshot->taken_at).count();
     return s;
