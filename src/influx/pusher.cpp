@@ -153,7 +153,7 @@ void Pusher::spill(std::vector<std::string> lines)
         std::lock_guard lock(mu_);
         stats_.lines_dropped += part.size();
         log_once_.log(util::LogLevel::warn, "push", "drop",
-                      spool_.enabled() ? "spool full (push.spool_max_bytes): dropping the oldest lines"
+                      spool_.enabled() ? "spool full (push.spool_max_bytes) or its disk: dropping the oldest lines"
                                        : "buffer full (push.buffer_max_lines) and no spool: dropping the oldest lines");
     }
 }
