@@ -76,8 +76,8 @@ influx::FieldValue field_value(FuzzedDataProvider& in)
     case 1: return in.ConsumeIntegral<std::uint64_t>();
     case 2: return in.ConsumeFloatingPoint<double>();
     case 3: {
-        const double special[] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
-                                  -std::numeric_limits<double>::infinity(), -0.0,
+        const double special[] = {std::numeric_limits<double>::quiet_NaN(),  std::numeric_limits<double>::infinity(),
+                                  -std::numeric_limits<double>::infinity(),  -0.0,
                                   std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max()};
         return in.PickValueInArray(special);
     }

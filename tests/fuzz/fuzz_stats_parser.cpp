@@ -65,8 +65,7 @@ std::vector<virt::DomainStatsRecord> decode(std::string_view text)
         const auto eq = line.find('=');
         if (start == std::string_view::npos || eq == std::string_view::npos || eq < start) continue;
         if (records.empty()) records.emplace_back();  // fields before any Domain line: an unnamed domain
-        records.back().params.push_back(
-            {std::string(line.substr(start, eq - start)), typed(line.substr(eq + 1))});
+        records.back().params.push_back({std::string(line.substr(start, eq - start)), typed(line.substr(eq + 1))});
     }
     return records;
 }
