@@ -5,7 +5,9 @@
 //
 // Checks: the function is noexcept and must neither crash nor trip ASan/UBSan on hostile, truncated or
 // entity-laden input; an error comes back as an XmlError with a message; parsing the same text twice
-// gives the same result (no hidden state).
+// gives the same result (no hidden state); a parse never yields more NICs or disks than the text has
+// `interface` / `disk` element names (pugixml expands no entity into markup, so a hostile DTD cannot
+// multiply devices).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -30,6 +32,13 @@ bool same(const collect::DomainXmlResult& a, const collect::DomainXmlResult& b)
     return std::get<collect::XmlError>(a).message == std::get<collect::XmlError>(b).message;
 }
 
+std::size_t occurrences(std::string_view text, std::string_view word)
+{
+    std::size_t n = 0;
+    for (auto pos = text.find(word); pos != std::string_view::npos; pos = text.find(word, pos + 1)) ++n;
+    return n;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -39,5 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (const auto* error = std::get_if<collect::XmlError>(&first))
         if (error->message.empty()) fail("an XmlError without a message");
     if (!same(first, collect::parse_domain_xml(xml))) fail("two parses of the same text differ");
+    if (const auto* devices = std::get_if<collect::DomainDevices>(&first)) {
+        if (devices->nics.size() > occurrences(xml, "interface")) fail("more NICs than <interface> elements");
+        if (devices->disks.size() > occurrences(xml, "disk")) fail("more disks than <disk> elements");
+    }
     return 0;
 }
