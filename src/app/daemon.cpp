@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <mutex>
 #include <pthread.h>
 
 #include "app/pipeline.hpp"
@@ -44,6 +45,27 @@ void reload(config::Config& current, const config::Flags& flags, Pipeline& pipel
         util::log_info("config", "reloaded");
     current = live_part;
 }
+
+// The effective configuration as /api/config shows it: rendered (secrets masked) at start and after
+// each reload on the main thread, read by HTTP threads.
+class RenderedConfig {
+public:
+    void set(const config::Config& config)
+    {
+        std::string json = config::to_json(config);
+        std::lock_guard lock(mu_);
+        json_ = std::move(json);
+    }
+    std::string get() const
+    {
+        std::lock_guard lock(mu_);
+        return json_;
+    }
+
+private:
+    mutable std::mutex mu_;
+    std::string json_;
+};
 
 }  // namespace
 
@@ -96,8 +118,14 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         web.metrics_path = config.web.telemetry_path;
         auto& connection = pipeline.connection();
         auto& store = pipeline.store();
-        http::StatusSource status{config.libvirt.uri, [&connection] { return connection.connected(); },
-                                  [&store] { return store.latest(); }, nullptr, nullptr};
+        RenderedConfig rendered_config;
+        rendered_config.set(config);
+        http::StatusSource status{config.libvirt.uri,
+                                  [&connection] { return connection.connected(); },
+                                  [&store] { return store.latest(); },
+                                  nullptr,
+                                  nullptr,
+                                  [&rendered_config] { return rendered_config.get(); }};
         if (pusher) {
             status.push_status = [p = pusher.get()] { return push_status(p->stats()); };
             status.push_control = [p = pusher.get()](bool run) { run ? p->resume() : p->pause(); };
@@ -113,6 +141,7 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
             if (sigwait(&signals, &sig) != 0) continue;
             if (sig == SIGHUP) {
                 reload(config, flags, pipeline);
+                rendered_config.set(config);
                 continue;
             }
             util::log_info("app", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");

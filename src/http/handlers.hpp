@@ -51,6 +51,29 @@ private:
     const StatusSource& status_;
 };
 
+// GET /api/vms: the domains of the latest collection (no collection is triggered) with their devices.
+class VmsApiHandler : public CivetHandler {
+public:
+    explicit VmsApiHandler(const StatusSource& status) : status_(status) {}
+    bool handleGet(CivetServer* server, mg_connection* conn) override;
+
+private:
+    const StatusSource& status_;
+};
+
+// GET /api/config: StatusSource::config_json (secrets already masked).
+class ConfigApiHandler : public CivetHandler {
+public:
+    explicit ConfigApiHandler(const StatusSource& status) : status_(status) {}
+    bool handleGet(CivetServer* server, mg_connection* conn) override;
+
+private:
+    const StatusSource& status_;
+};
+
+// The body of /api/vms (pure; null snapshot: no collection yet). Throws only std::bad_alloc.
+std::string vms_json(const collect::Snapshot* snapshot);
+
 // POST /api/push/start and /api/push/stop. Without authentication configured (TLS/basic auth are not
 // implemented yet) only loopback clients may control the push loop.
 class PushControlHandler : public CivetHandler {

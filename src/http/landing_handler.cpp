@@ -46,10 +46,23 @@ std::string page(const StatusSource& status, const std::string& metrics_path)
     } else {
         html += row("Domains", "<span id=\"domains\">no collection yet</span>");
     }
-    html += "</table>\n<ul>\n<li><a href=\"" + html_escape(metrics_path) +
-            "\">Metrics</a></li>\n"
-            "<li><a href=\"/healthz\">/healthz</a></li>\n<li><a href=\"/readyz\">/readyz</a></li>\n"
-            "</ul>\n</body></html>\n";
+    if (status.push_status) {
+        const prom::PushStatus p = status.push_status();
+        html += row("Push", p.running ? "<span class=\"ok\" id=\"push-status\">running</span>"
+                                      : "<span class=\"bad\" id=\"push-status\">paused</span>");
+        html += row("Push lines", "<span id=\"push-written\">" + std::to_string(p.lines_written) + "</span> written, " +
+                                      std::to_string(p.queued_lines) + " queued, " + std::to_string(p.spooled_lines) +
+                                      " spooled, " + std::to_string(p.lines_dropped) + " dropped, " +
+                                      std::to_string(p.lines_rejected) + " rejected");
+        if (!p.last_error.empty())
+            html += row("Push last error", "<span class=\"bad\">" + html_escape(p.last_error) + "</span>");
+    } else {
+        html += row("Push", "<span id=\"push-status\">not configured</span>");
+    }
+    html += "</table>\n<ul>\n<li><a href=\"" + html_escape(metrics_path) + "\">Metrics</a></li>\n";
+    for (const char* link : {"/healthz", "/readyz", "/api/status", "/api/vms", "/api/config"})
+        html += "<li><a href=\"" + std::string(link) + "\">" + link + "</a></li>\n";
+    html += "</ul>\n</body></html>\n";
     return html;
 }
 

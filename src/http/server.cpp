@@ -85,6 +85,10 @@ Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& me
     server_->addHandler("/readyz", handlers_.back().get());
     handlers_.push_back(std::make_unique<StatusApiHandler>(status_));
     server_->addHandler("/api/status", handlers_.back().get());
+    handlers_.push_back(std::make_unique<VmsApiHandler>(status_));
+    server_->addHandler("/api/vms", handlers_.back().get());
+    handlers_.push_back(std::make_unique<ConfigApiHandler>(status_));
+    server_->addHandler("/api/config", handlers_.back().get());
     handlers_.push_back(std::make_unique<PushControlHandler>(status_, true));
     server_->addHandler("/api/push/start", handlers_.back().get());
     handlers_.push_back(std::make_unique<PushControlHandler>(status_, false));

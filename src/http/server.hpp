@@ -1,6 +1,6 @@
-// The HTTP server (CivetWeb): /metrics, the landing page, /healthz, /readyz, /api/status and the push
-// control endpoints (POST /api/push/start|stop, refused with 403 for clients that are not on loopback).
-// prometheus-cpp's Exposer serves one path only, so the exporter runs its own server.
+// The HTTP server (CivetWeb): /metrics, the landing page, /healthz, /readyz, /api/status, /api/vms,
+// /api/config and the push control endpoints (POST /api/push/start|stop, refused with 403 for clients that are not on
+// loopback). prometheus-cpp's Exposer serves one path only, so the exporter runs its own server.
 //
 // Ownership: Server owns the CivetWeb context and its handlers; it borrows the collectable and whatever
 // the StatusSource callbacks capture, which must outlive it. Thread-safety: handlers run on CivetWeb's
@@ -42,6 +42,8 @@ struct StatusSource {
     // Unset when no push is configured.
     std::function<prom::PushStatus()> push_status;
     std::function<void(bool run)> push_control;  // POST /api/push/start (true) and /stop (false)
+    // The effective configuration as JSON with secrets masked (/api/config); unset: 404.
+    std::function<std::string()> config_json;
 };
 
 class Server {

@@ -37,7 +37,8 @@ struct Rig {
                                p.last_error = "auth (HTTP 401): unauthorized";
                                return p;
                            },
-                           [this](bool run) { push_running = run; }}};
+                           [this](bool run) { push_running = run; },
+                           [] { return std::string(R"({"push":{"token":"***"}})"); }}};
     std::string url(const std::string& path) const
     {
         return "http://127.0.0.1:" + std::to_string(server.ports().at(0)) + path;
@@ -163,4 +164,41 @@ TEST_CASE("only loopback addresses count as loopback for the control endpoints")
     CHECK_FALSE(http::is_loopback("::ffff:192.168.1.2"));
     CHECK_FALSE(http::is_loopback("1270.0.0.1"));
     CHECK_FALSE(http::is_loopback(""));
+}
+
+TEST_CASE("/api/vms lists the domains of the last collection with their NICs and disks")
+{
+    Rig rig;
+    REQUIRE(test_support::http_request(rig.url("/metrics")).status == 200);  // one collection
+    const auto r = test_support::http_request(rig.url("/api/vms"));
+    CHECK(r.status == 200);
+    CHECK(r.headers.find("Content-Type: application/json") != std::string::npos);
+    CHECK(r.body.find("\"name\": \"one-42\"") != std::string::npos);
+    CHECK(r.body.find("\"nics\": [") != std::string::npos);
+    CHECK(r.body.find("\"disks\": [") != std::string::npos);
+}
+
+TEST_CASE("/api/vms before the first collection is an empty list, not an error")
+{
+    const auto body = http::vms_json(nullptr);
+    CHECK(body.find("\"domains\": []") != std::string::npos);
+}
+
+TEST_CASE("/api/config answers with the masked configuration the daemon rendered")
+{
+    Rig rig;
+    const auto r = test_support::http_request(rig.url("/api/config"));
+    CHECK(r.status == 200);
+    CHECK(r.body == "{\"push\":{\"token\":\"***\"}}\n");
+}
+
+TEST_CASE("the landing page shows the push status and links every endpoint")
+{
+    Rig rig;
+    const auto body = test_support::http_request(rig.url("/")).body;
+    CHECK(body.find("id=\"push-status\">running") != std::string::npos);
+    CHECK(body.find("<span id=\"push-written\">42</span> written") != std::string::npos);
+    CHECK(body.find("auth (HTTP 401): unauthorized") != std::string::npos);
+    for (const char* link : {"/metrics", "/healthz", "/readyz", "/api/status", "/api/vms", "/api/config"})
+        CHECK(body.find("href=\"" + std::string(link) + "\"") != std::string::npos);
 }
