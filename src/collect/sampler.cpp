@@ -6,6 +6,9 @@
 namespace collect {
 namespace {
 
+// The connection logs why it is not connected (and when it is again); the sampler does not repeat it.
+constexpr std::string_view not_connected = "not connected to libvirt";
+
 template <typename Sample, typename Info>
 void link(std::vector<Sample>& samples, const std::vector<Info>& infos)
 {
@@ -53,7 +56,7 @@ Snapshot Sampler::collect() noexcept
         snap.domains.clear();
     }
     snap.duration = clock_.now() - start;
-    if (!snap.error.empty())
+    if (!snap.error.empty() && snap.error != not_connected)
         log_once_.log(util::LogLevel::warn, "collect", "collection", snap.error);
     else if (log_once_.clear("collection"))
         util::log_info("collect", "collection works again");
@@ -70,7 +73,7 @@ void Sampler::collect_into(Snapshot& snap)
             g.error = error;
         }
     };
-    if (!source_.connected()) return fail_all("not connected to libvirt");
+    if (!source_.connected()) return fail_all(std::string(not_connected));
 
     std::vector<virt::DomainStatsRecord> records;
     const auto bulk_start = clock_.now();

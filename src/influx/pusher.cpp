@@ -138,11 +138,11 @@ void Pusher::queue(std::vector<std::string> lines)
         std::lock_guard lock(mu_);
         overflow = buffer_.push(std::move(lines), std::chrono::steady_clock::now());
     }
-    if (!overflow.empty()) spill(std::move(overflow));
+    if (!overflow.empty()) spill(std::move(overflow), true);
     wake_sender_.notify_all();
 }
 
-void Pusher::spill(std::vector<std::string> lines)
+void Pusher::spill(std::vector<std::string> lines, bool overflow)
 {
     // In spool-sized pieces, so a replayed segment is never more than one batch.
     for (std::size_t i = 0; i < lines.size(); i += config_.batch_max_lines) {
@@ -152,9 +152,11 @@ void Pusher::spill(std::vector<std::string> lines)
         if (spool_.store(part)) continue;
         std::lock_guard lock(mu_);
         stats_.lines_dropped += part.size();
-        log_once_.log(util::LogLevel::warn, "push", "drop",
-                      spool_.enabled() ? "spool full (push.spool_max_bytes) or its disk: dropping the oldest lines"
-                                       : "buffer full (push.buffer_max_lines) and no spool: dropping the oldest lines");
+        if (overflow)  // at shutdown the caller says what is lost
+            log_once_.log(util::LogLevel::warn, "push", "drop",
+                          spool_.enabled()
+                              ? "spool full (push.spool_max_bytes) or its disk: dropping the oldest lines"
+                              : "buffer full (push.buffer_max_lines) and no spool: dropping the oldest lines");
     }
 }
 
@@ -277,7 +279,7 @@ void Pusher::send_loop() noexcept
     if (!rest.empty()) {
         util::log_info("push", "shutting down with " + std::to_string(rest.size()) + " lines undelivered; " +
                                    (spool_.enabled() ? "spooling them" : "no spool, so they are lost"));
-        spill(std::move(rest));
+        spill(std::move(rest), false);
     }
 }
 

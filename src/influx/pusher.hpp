@@ -71,7 +71,8 @@ private:
     SendResult send_one(std::unique_lock<std::mutex>& lock, bool include_spool);
     void wait_backoff(std::unique_lock<std::mutex>& lock, const WriteResult& r);
     void record(const WriteResult& r, std::size_t lines);
-    void spill(std::vector<std::string> lines);  // to the spool, or dropped and counted
+    // To the spool, or dropped and counted; `overflow`: the buffer overflowed (logged), else shutdown.
+    void spill(std::vector<std::string> lines, bool overflow);
 
     config::PushConfig config_;
     collect::SnapshotStore& store_;
