@@ -81,7 +81,9 @@ TEST_CASE("string field values escape quotes and backslashes and never carry a r
         {"tab\tkept", "\"tab\tkept\""},
         {"bad\xff", "\"bad\xef\xbf\xbd\""},
     };
-    for (const auto& [in, out] : rows) {
+    for (const auto& row : rows) {
+        const auto& in = row.first;
+        const auto& out = row.second;
         CAPTURE(in);
         CHECK(line_of(one("m", {}, {{"s", in}})) == "m s=" + out + " 1");
     }

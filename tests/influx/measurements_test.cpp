@@ -135,7 +135,9 @@ TEST_CASE("vm_totals equal the sums of vm_devices, over the devices that reporte
     }
     const auto totals = find(points, "vm_totals", "one-42");
     REQUIRE(totals.size() == 1);
-    for (const auto& [key, sum] : sums) {
+    for (const auto& entry : sums) {
+        const auto& key = entry.first;
+        const auto& sum = entry.second;
         CAPTURE(key);
         CHECK(number(field(*totals[0], key)) == sum);
     }

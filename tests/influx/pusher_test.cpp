@@ -46,7 +46,7 @@ struct FakeServer {
 struct Rig {
     util::ManualClock clock;
     std::atomic<std::uint64_t> seq{0};
-    collect::SnapshotStore store{[this] {
+    collect::SnapshotStore store{[] {
                                      collect::Snapshot s;
                                      s.libvirt_up = true;
                                      return s;

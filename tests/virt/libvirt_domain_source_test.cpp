@@ -126,7 +126,8 @@ TEST_CASE("interface_stats answers for the renamed testnetN device and a kept ta
     DemoNode node;
     for (const auto& [name, dev] : {std::pair{"web-frontend-01", "testnet1"}, std::pair{"one-101", "one-101-0"},
                                     std::pair{"instance-0000002a", "tap4a5b6c7d-8e"}}) {
-        INFO(name << " " << dev);
+        const std::string label = std::string(name) + " " + dev;
+        INFO(label);
         const auto net = node.conn->interface_stats(node.ref(name), dev);
         for (const char* field :
              {"rx.bytes", "rx.pkts", "rx.errs", "rx.drop", "tx.bytes", "tx.pkts", "tx.errs", "tx.drop"})
