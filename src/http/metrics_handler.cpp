@@ -13,7 +13,7 @@ bool MetricsHandler::handleGet(CivetServer*, mg_connection* conn)
     Response r;
     try {
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        r.body = prom::render_text(metrics_.Collect());
+        r.body = metrics_.render();
         const char* accept = mg_get_header(conn, "Accept-Encoding");
         if (accept && accepts_gzip(accept)) {
             r.body = util::gzip_compress(r.body);

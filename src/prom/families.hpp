@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,11 +64,17 @@ void add_push_families(const Scrape& scrape, Families& out);
 void add_process_families(const Scrape& scrape, Families& out);
 
 using GroupBuilder = void (*)(const Scrape&, Families&);
-inline constexpr GroupBuilder groups[] = {
-    add_exporter_families, add_domain_families, add_cpu_families,  add_memory_families,  add_interface_families,
-    add_block_families,    add_extra_families,  add_push_families, add_process_families,
+// In exposition order. The snapshot groups read only scrape.snapshot, so their text is the same for every
+// scrape of one snapshot; the others also read scrape.status (staleness, push and process counters).
+inline constexpr GroupBuilder status_head_groups[] = {add_exporter_families};
+inline constexpr GroupBuilder snapshot_groups[] = {
+    add_domain_families,    add_cpu_families,   add_memory_families,
+    add_interface_families, add_block_families, add_extra_families,
 };
+inline constexpr GroupBuilder status_tail_groups[] = {add_push_families, add_process_families};
 
+// Every group, or the families of the given groups only (empty families removed).
 Families build_families(const Scrape& scrape);
+Families build_families(const Scrape& scrape, std::span<const GroupBuilder> selected);
 
 }  // namespace prom

@@ -35,6 +35,24 @@ std::vector<prometheus::MetricFamily> SnapshotCollectable::Collect() const
     return build_families(scrape());
 }
 
+std::string SnapshotCollectable::render() const
+{
+    const Scrape s = scrape();
+    std::shared_ptr<const std::string> middle;
+    {
+        std::lock_guard lock(render_mu_);
+        if (!rendered_ || rendered_for_ != s.snapshot) {
+            rendered_ = std::make_shared<const std::string>(render_text(build_families(s, snapshot_groups)));
+            rendered_for_ = s.snapshot;
+        }
+        middle = rendered_;
+    }
+    std::string text = render_text(build_families(s, status_head_groups));
+    text += *middle;
+    text += render_text(build_families(s, status_tail_groups));
+    return text;
+}
+
 std::string render_text(const Families& families)
 {
     std::ostringstream out;

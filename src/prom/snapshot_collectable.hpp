@@ -8,6 +8,9 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
 
 #include <prometheus/collectable.h>
 
@@ -27,6 +30,10 @@ public:
     void set_push_status(std::function<PushStatus()> source) { push_status_ = std::move(source); }
 
     std::vector<prometheus::MetricFamily> Collect() const override;
+    // The text exposition of one scrape, as Collect() + render_text would give it, but with the families
+    // that depend only on the snapshot rendered once per snapshot: concurrent scrapes of a large host
+    // (Prometheus replicas, people with curl) share that work instead of each redoing it.
+    std::string render() const;
     // The inputs Collect() builds from (exposed for tests and the landing page).
     Scrape scrape() const;
 
@@ -36,6 +43,10 @@ private:
     const util::Clock& clock_;
     std::chrono::milliseconds timeout_;
     std::function<PushStatus()> push_status_;
+
+    mutable std::mutex render_mu_;  // held while rendering a new snapshot: waiters reuse the result
+    mutable std::shared_ptr<const collect::Snapshot> rendered_for_;
+    mutable std::shared_ptr<const std::string> rendered_;
 };
 
 // Prometheus text format 0.0.4.
