@@ -7,6 +7,7 @@ or better.
 
 Usage: contrib_files.py EXPORTER SOURCE_DIR
 """
+import json
 import os
 import re
 import subprocess
@@ -27,6 +28,25 @@ def run(*args, cwd=None):
     return p.returncode, p.stdout + p.stderr
 
 
+# grafana_dashboards.py runs `promtool check rules` on every YAML here with a top-level `groups:`: the rules
+# file must be one of them, the unit-test file (rule_files:, tests:) and the scrape config must not.
+with open(os.path.join(prom_dir, "virt-exporter.rules.yml")) as f:
+    rules_text = f.read()
+others = [n for n in ("virt-exporter.rules.test.yml", "prometheus.yml")
+          if re.search(r"^groups:", open(os.path.join(prom_dir, n)).read(), re.M)]
+tap.check(re.search(r"^groups:", rules_text, re.M) and not others,
+          "only the rules file has a top-level groups: (what grafana_dashboards.py checks as rules)", f"also: {others}")
+alerts = set(re.findall(r"^\s*- alert: (\S+)", rules_text, re.M))
+with open(os.path.join(prom_dir, "virt-exporter.rules.test.yml")) as f:
+    test_text = f.read()
+tested = re.findall(r"^\s*alertname: (\S+)\n\s*exp_alerts:(.*)$", test_text, re.M)
+fires = {a for a, rest in tested if rest.strip() != "[]"}
+quiet = {a for a, rest in tested if rest.strip() == "[]"}
+tap.check(alerts and alerts <= fires, f"the unit tests make each of the {len(alerts)} alerts fire",
+          f"never fired: {sorted(alerts - fires)}")
+tap.check(alerts and alerts <= quiet, "the unit tests have a case where each alert stays quiet",
+          f"never quiet: {sorted(alerts - quiet)}")
+
 code, out = run("promtool", "check", "rules", "virt-exporter.rules.yml", cwd=prom_dir)
 tap.check(code == 0, "promtool check rules accepts virt-exporter.rules.yml", out)
 code, out = run("promtool", "test", "rules", "virt-exporter.rules.test.yml", cwd=prom_dir)
@@ -37,8 +57,9 @@ tap.check(code == 0, "promtool check config accepts the example prometheus.yml",
 dest = os.path.join(work, "root")
 code, out = run("meson", "install", "-C", build_dir, "--destdir", dest, "--no-rebuild", "--quiet")
 tap.check(code == 0, "meson install --destdir succeeds", out[-2000:])
-prefix = subprocess.run(["meson", "introspect", build_dir, "--buildoptions"], capture_output=True, text=True).stdout
-prefix = re.search(r'"name": "prefix", "value": "([^"]+)"', prefix).group(1)
+options = json.loads(subprocess.run(["meson", "introspect", build_dir, "--buildoptions"], capture_output=True,
+                                   text=True, check=True).stdout)
+prefix = next(o["value"] for o in options if o["name"] == "prefix")
 root = dest + prefix
 expected = ["bin/virt-exporter", "etc/virt-exporter/exporter.yaml", "lib/systemd/system/virt-exporter.service",
             "lib/sysusers.d/virt-exporter.conf", "lib/tmpfiles.d/virt-exporter.conf",
@@ -54,6 +75,9 @@ tap.check(code == 0 and out.strip(), "the installed binary runs", out)
 code, out = run(os.path.join(root, "bin/virt-exporter"), "--config", os.path.join(root, "etc/virt-exporter/exporter.yaml"),
                 "--check-config")
 tap.check(code == 0, "the installed configuration is valid", out)
+with open(os.path.join(root, "etc/virt-exporter/exporter.yaml")) as f:
+    tap.check(re.search(r"^  spool_dir: /var/lib/virt-exporter/spool$", f.read(), re.M),
+              "the installed configuration spools to the unit's StateDirectory (/var/lib/virt-exporter/spool)")
 
 unit = os.path.join(root, "lib/systemd/system/virt-exporter.service")
 with open(unit) as f:
