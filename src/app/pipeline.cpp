@@ -23,6 +23,7 @@ Pipeline::Pipeline(const config::Config& config, const util::Clock& clock)
     options.uri = config.libvirt.uri;
     options.read_only = config.libvirt.read_only;
     options.nowait = config.libvirt.nowait;
+    options.parallel = config.libvirt.parallel;
     options.keepalive_interval = config.libvirt.keepalive_interval;
     options.keepalive_count = config.libvirt.keepalive_count;
     options.reconnect_backoff_min = config.libvirt.reconnect_backoff_min;
@@ -42,6 +43,7 @@ Pipeline::Pipeline(const config::Config& config, const util::Clock& clock)
     collect::SamplerOptions sampler_options;
     sampler_options.groups = stats_group_mask(config.libvirt.stats_groups);
     sampler_options.budget = config.libvirt.timeout;
+    sampler_options.parallel = config.libvirt.parallel;
     try {
         sampler_options.vmid = collect::VmidRule(config.push.vmid_regex);
     } catch (const std::regex_error& e) {

@@ -1,7 +1,11 @@
 #include "collect/sampler.hpp"
 
+#include <system_error>
+#include <thread>
+
 #include "collect/stats_parser.hpp"
 #include "util/error_chain.hpp"
+#include "virt/shares.hpp"
 
 namespace collect {
 namespace {
@@ -20,6 +24,29 @@ void link(std::vector<Sample>& samples, const std::vector<Info>& infos)
             }
         }
     }
+}
+
+// Moves one share's samples into the collection and adds its group status, completeness and skipped
+// count to the collection's. Durations add up:
+// a group's duration is the libvirt time spent on it, also when shares overlap.
+void merge_share(Snapshot& share, Snapshot& into)
+{
+    for (std::size_t i = 0; i < into.groups.size() && i < share.groups.size(); ++i) {
+        const auto& from = share.groups[i];
+        auto& g = into.groups[i];
+        g.per_domain = g.per_domain || from.per_domain;
+        g.duration += from.duration;
+        if (!from.success) {
+            g.success = false;
+            g.error = from.error;
+        }
+    }
+    if (!share.complete && into.complete) {
+        into.complete = false;
+        into.error = share.error;
+    }
+    into.domains_skipped += share.domains_skipped;
+    for (auto& d : share.domains) into.domains.push_back(std::move(d));
 }
 
 }  // namespace
@@ -90,18 +117,48 @@ void Sampler::collect_into(Snapshot& snap)
     const auto deadline = bulk_start + options_.budget;
     std::vector<std::string> live;
     live.reserve(records.size());
+    for (const auto& record : records) live.push_back(record.domain.uuid);
     snap.domains.reserve(records.size());
-    for (auto& record : records) {
-        live.push_back(record.domain.uuid);
+
+    // Share 0 goes straight into `snap` on this thread (with parallel 1 it is the whole collection);
+    // the others into snapshots of their own, merged in share order so the records' order is kept.
+    const auto shares = virt::split_evenly(records.size(), options_.parallel);
+    std::vector<Snapshot> partial(shares.size());
+    {
+        std::vector<std::jthread> threads;  // joined here, before `partial` goes
+        threads.reserve(shares.size());
+        for (std::size_t s = 1; s < shares.size(); ++s) {
+            partial[s].groups = snap.groups;
+            for (auto& g : partial[s].groups) g.duration = {};
+            try {
+                threads.emplace_back([this, &records, &partial, &shares, s, deadline]() noexcept {
+                    sample_share(records, shares[s].first, shares[s].second, partial[s], deadline);
+                });
+            } catch (const std::system_error&) {
+                sample_share(records, shares[s].first, shares[s].second, partial[s], deadline);
+            }
+        }
+        if (!shares.empty()) sample_share(records, shares[0].first, shares[0].second, snap, deadline);
+    }
+    for (std::size_t s = 1; s < partial.size(); ++s) merge_share(partial[s], snap);
+    cache_.retain_only(live);
+}
+
+void Sampler::sample_share(std::vector<virt::DomainStatsRecord>& records, std::size_t begin, std::size_t end,
+                           Snapshot& into, std::chrono::steady_clock::time_point deadline) noexcept
+{
+    for (std::size_t i = begin; i < end; ++i) {
+        auto& record = records[i];
         try {
-            snap.domains.push_back(sample_domain(record, snap, deadline));
+            into.domains.push_back(sample_domain(record, into, deadline));
         } catch (const std::exception& e) {
-            ++snap.domains_skipped;
+            ++into.domains_skipped;
             log_once_.log(util::LogLevel::warn, "collect", record.domain.uuid,
                           "skipping domain " + record.domain.name + ": " + e.what());
+        } catch (...) {
+            ++into.domains_skipped;
         }
     }
-    cache_.retain_only(live);
 }
 
 DomainSample Sampler::sample_domain(virt::DomainStatsRecord& record, Snapshot& snap,

@@ -1,13 +1,18 @@
-// One collection pass: the bulk stats call, the per-domain fill-in where needed, device attributes
-// from the device cache, into an immutable Snapshot.
+// One collection pass: the bulk stats call (or the split one, see virt::ConnectionOptions::parallel),
+// the per-domain fill-in where needed, device attributes from the device cache, into an immutable
+// Snapshot.
 //
 // Ownership: borrows the DomainSource, DeviceCache and Clock, which must outlive it.
 // Thread-safety: collect() may run on several threads at once (the snapshot store's workers, when one
-// collection hangs); FillIn, LogOnce and the device cache it uses are safe for that.
+// collection hangs); FillIn, LogOnce and the device cache it uses are safe for that. With parallel > 1
+// a collection starts parallel-1 threads of its own, which end (joined) before collect() returns and
+// catch everything.
 // Throws: nothing. Every failure becomes part of the Snapshot (libvirt_up, group status, error).
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <vector>
 
 #include "collect/device_cache.hpp"
 #include "collect/domain_sample.hpp"
@@ -24,6 +29,9 @@ struct SamplerOptions {
     // Per-domain fill-in stops once a collection has run this long; the snapshot is then marked
     // incomplete. (The bulk call itself is bounded by NOWAIT and the connection's keepalive.)
     std::chrono::milliseconds budget{10000};
+    // libvirt.parallel: the per-domain work (fill-in calls, device cache) of a collection runs on this
+    // many threads, each on a contiguous share of the records; 1 runs it on the collecting thread.
+    unsigned parallel = 1;
     VmidRule vmid;
 };
 
@@ -35,6 +43,10 @@ public:
 
 private:
     void collect_into(Snapshot& snap);
+    // Samples records [begin, end) into `into` (its domains, group status, skipped count). noexcept:
+    // it may run on a thread of its own.
+    void sample_share(std::vector<virt::DomainStatsRecord>& records, std::size_t begin, std::size_t end, Snapshot& into,
+                      std::chrono::steady_clock::time_point deadline) noexcept;
     DomainSample sample_domain(virt::DomainStatsRecord& record, Snapshot& snap,
                                std::chrono::steady_clock::time_point deadline);
 

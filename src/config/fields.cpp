@@ -24,6 +24,7 @@ const std::vector<Field> table = {
     VE_FIELD(SecondsField, libvirt, timeout, "LIBVIRT_TIMEOUT"),
     VE_FIELD(ListField, libvirt, stats_groups, nullptr),
     VE_FIELD(BoolField, libvirt, nowait, nullptr),
+    VE_FIELD(UnsignedField, libvirt, parallel, nullptr),
     VE_FIELD(SecondsField, libvirt, device_cache_ttl, "DEVICE_CACHE_TTL"),
     VE_FIELD(SecondsField, libvirt, keepalive_interval, nullptr),
     VE_FIELD(UnsignedField, libvirt, keepalive_count, nullptr),

@@ -19,6 +19,8 @@ using detail::format_seconds;
 
 constexpr const char* known_groups[] = {"state", "cpu_total", "balloon", "vcpu",      "interface", "block",
                                         "perf",  "iothread",  "memory",  "dirtyrate", "vm"};
+// More connections than libvirtd has workers (max_workers, 20 by default) only queue.
+constexpr unsigned max_parallel = 16;
 // Tags every line already carries; an extra tag with one of these names would make a second value.
 constexpr const char* reserved_tags[] = {"VMID", "name", "uuid", "host", "devtype", "device"};
 
@@ -66,6 +68,8 @@ void check_libvirt(const Checker& ck, const LibvirtConfig& l)
     ck.require(!l.stats_groups.empty(), "libvirt.stats_groups", "must list at least one group");
     for (std::size_t i = 0; i < l.stats_groups.size(); ++i)
         ck.one_of(l.stats_groups[i], known_groups, "libvirt.stats_groups[" + std::to_string(i) + "]");
+    ck.require(l.parallel >= 1 && l.parallel <= max_parallel, "libvirt.parallel",
+               "must be between 1 and " + std::to_string(max_parallel) + ", got " + std::to_string(l.parallel));
     ck.not_negative(l.device_cache_ttl, "libvirt.device_cache_ttl");
     ck.not_negative(l.keepalive_interval, "libvirt.keepalive_interval");  // 0 turns keepalive off
     ck.positive(l.reconnect_backoff_min, "libvirt.reconnect_backoff_min");

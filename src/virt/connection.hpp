@@ -49,6 +49,11 @@ struct ConnectionOptions {
     // Delay before reconnect attempt n (n >= 1): see util::backoff_delay.
     std::chrono::milliseconds reconnect_backoff_min{1000};
     std::chrono::milliseconds reconnect_backoff_max{60000};
+    // Connections one collection is split over (libvirt.parallel). 1: one virConnectGetAllDomainStats.
+    // N > 1: the domains are listed once and cut into N shares, each collected with
+    // virDomainListGetStats on its own connection and thread at the same time (split_stats.hpp); the
+    // N-1 extra connections are opened on first use and replaced together with the main one.
+    unsigned parallel = 1;
 };
 
 class Connection final : public DomainSource {

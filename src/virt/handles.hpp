@@ -37,6 +37,18 @@ struct StatsRecordListFreer {
 };
 using StatsRecordList = std::unique_ptr<virDomainStatsRecordPtr[], StatsRecordListFreer>;
 
+// The array virConnectListAllDomains hands back (`count` handles): frees each handle, then the array.
+struct DomainListFreer {
+    int count = 0;
+    void operator()(virDomainPtr* list) const noexcept
+    {
+        for (int i = 0; i < count; ++i)
+            if (list[i]) virDomainFree(list[i]);
+        std::free(list);
+    }
+};
+using DomainList = std::unique_ptr<virDomainPtr[], DomainListFreer>;
+
 // Strings libvirt allocates (virDomainGetXMLDesc) are released with free().
 struct CFreer {
     void operator()(void* p) const noexcept { std::free(p); }

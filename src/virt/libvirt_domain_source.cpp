@@ -1,10 +1,8 @@
-// virt::Connection's DomainSource calls: one bulk virConnectGetAllDomainStats per collection, and the
-// per-domain calls the fill-in falls back to. Every call runs on the connection current when it
+// virt::Connection's DomainSource calls: one bulk virConnectGetAllDomainStats per collection (or, with
+// libvirt.parallel > 1, the split collection of split_stats.hpp), and the per-domain calls the fill-in
+// falls back to. Every call runs on the connection current when it
 // started (kept alive by its shared_ptr); a call failing with ErrorKind::disconnected reports the
 // connection lost so the reconnect thread replaces it at once.
-#include <libvirt/virterror.h>
-
-#include <climits>
 #include <unordered_map>
 #include <utility>
 
@@ -13,7 +11,8 @@
 #include "virt/domain_calls.hpp"
 #include "virt/handles.hpp"
 #include "virt/libvirt_error.hpp"
-#include "virt/typed_params.hpp"
+#include "virt/split_stats.hpp"
+#include "virt/stats_call.hpp"
 
 namespace virt {
 namespace {
@@ -43,65 +42,26 @@ auto on_domain(Connection::Impl& impl, const DomainRef& domain, Fn&& fn)
     });
 }
 
-DomainRef domain_ref(virDomainPtr dom)
-{
-    DomainRef ref;
-    if (const char* name = virDomainGetName(dom)) ref.name = name;
-    char uuid[VIR_UUID_STRING_BUFLEN] = {};
-    if (virDomainGetUUIDString(dom, uuid) == 0) ref.uuid = uuid;
-    // (unsigned)-1 means "not running"; libvirt ids never come near INT_MAX otherwise.
-    const unsigned id = virDomainGetID(dom);
-    ref.id = id > static_cast<unsigned>(INT_MAX) ? -1 : static_cast<int>(id);
-    return ref;
-}
-
-// Whether the calling thread's last error could be a refused flag: unsupported, or any invalid argument
-// (the wording of virCheckFlags' message has changed over the years).
-bool flag_may_be_refused()
-{
-    const virErrorPtr err = virGetLastError();
-    if (!err) return false;
-    return err->code == VIR_ERR_INVALID_ARG ||
-           detail::classify_error(err->code, err->domain, err->message ? err->message : "") == ErrorKind::unsupported;
-}
-
-// One virConnectGetAllDomainStats; an empty list (not an error) when there are no domains.
-int get_all_stats(LiveConnection& live, unsigned groups, unsigned flags, detail::StatsRecordList& out)
-{
-    virDomainStatsRecordPtr* raw = nullptr;
-    const int n = virConnectGetAllDomainStats(live.get(), groups, &raw, flags);
-    out.reset(raw);
-    return n;
-}
-
+// One virConnectGetAllDomainStats for every domain (libvirt.parallel 1).
 std::vector<DomainStatsRecord> all_stats(Connection::Impl& impl, LiveConnection& live, unsigned groups)
 {
-    auto& quirks = live.quirks();
-    const bool nowait = impl.options.nowait && !quirks.nowait_refused;
     detail::StatsRecordList records;
-    int n = get_all_stats(live, groups, nowait ? unsigned{VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT} : 0u, records);
-    if (n < 0 && nowait && flag_may_be_refused()) {
-        // Daemons older than 4.5 do not know NOWAIT (virCheckFlags: "unsupported flags"). If the call
-        // works without it, go without it for the rest of this connection.
-        const std::string refusal = detail::last_error("virConnectGetAllDomainStats").what();
-        n = get_all_stats(live, groups, 0, records);
-        if (n >= 0) {
-            quirks.nowait_refused = true;
-            util::log_info("virt", "libvirt refused VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT (" + refusal +
-                                       "); collecting without it on this connection");
-        }
-    }
-    if (n < 0) detail::throw_last_error("virConnectGetAllDomainStats");
+    const int n = detail::call_stats(
+        impl.options.nowait, live.quirks(), "virConnectGetAllDomainStats",
+        [&](unsigned flags, detail::StatsRecordList& out) {
+            virDomainStatsRecordPtr* raw = nullptr;
+            const int count = virConnectGetAllDomainStats(live.get(), groups, &raw, flags);
+            out.reset(raw);
+            return count;
+        },
+        records);
 
     std::vector<DomainStatsRecord> out;
-    out.reserve(static_cast<std::size_t>(n));
+    detail::append_records(records, n, out);
     std::unordered_map<std::string, detail::DomainPtr> handles;
-    for (int i = 0; i < n && records[i]; ++i) {
-        const virDomainStatsRecordPtr rec = records[i];
-        DomainStatsRecord record{domain_ref(rec->dom), detail::convert_typed_params(rec->params, rec->nparams)};
-        if (auto handle = detail::ref_domain(rec->dom)) handles.emplace(record.domain.uuid, std::move(handle));
-        out.push_back(std::move(record));
-    }
+    for (int i = 0; i < n && records[i]; ++i)
+        if (auto handle = detail::ref_domain(records[i]->dom))
+            handles.emplace(out[static_cast<std::size_t>(i)].domain.uuid, std::move(handle));
     live.remember_domains(std::move(handles));
     return out;
 }
@@ -110,7 +70,11 @@ std::vector<DomainStatsRecord> all_stats(Connection::Impl& impl, LiveConnection&
 
 std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
 {
-    return on_connection(*impl_, [&](LiveConnection& live) { return all_stats(*impl_, live, groups); });
+    return on_connection(*impl_, [&](LiveConnection& live) {
+        if (impl_->options.parallel > 1)
+            return detail::split_stats(live, groups, impl_->options.nowait, impl_->log_once);
+        return all_stats(*impl_, live, groups);
+    });
 }
 
 std::string Connection::domain_xml(const DomainRef& domain)

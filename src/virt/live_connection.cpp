@@ -4,7 +4,9 @@
 #include <utility>
 
 #include "util/log.hpp"
+#include "virt/helper_connections.hpp"
 #include "virt/libvirt_error.hpp"
+#include "virt/stats_call.hpp"
 
 namespace virt::detail {
 
@@ -20,13 +22,6 @@ namespace {
 void free_box(void* opaque) noexcept
 {
     delete static_cast<CallbackBox*>(opaque);
-}
-
-std::string uuid_of(virDomainPtr dom)
-{
-    std::array<char, VIR_UUID_STRING_BUFLEN> buf{};
-    if (!dom || virDomainGetUUIDString(dom, buf.data()) < 0) return {};
-    return buf.data();
 }
 
 // libvirt calls these on the event-loop thread; nothing may escape into C.
@@ -124,7 +119,9 @@ void CallbackRelay::connection_closed(std::uint64_t generation, const std::strin
 }
 
 LiveConnection::LiveConnection(const OpenParams& params, std::uint64_t generation, std::shared_ptr<CallbackRelay> relay)
-    : generation_(generation), relay_(std::move(relay))
+    : generation_(generation),
+      relay_(std::move(relay)),
+      helpers_(std::make_unique<HelperPool>(params, params.parallel > 1 ? params.parallel - 1 : 0))
 {
     init_libvirt();
     conn_.reset(params.read_only ? virConnectOpenReadOnly(params.uri.c_str())
@@ -146,6 +143,7 @@ LiveConnection::~LiveConnection()
         std::lock_guard lock(domains_mu_);
         domains_.clear();  // the handles hold references on the connection
     }
+    helpers_.reset();
     conn_.reset();
 }
 

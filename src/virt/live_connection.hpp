@@ -2,7 +2,7 @@
 // event callbacks), plus what we learned about its driver and the domain handles of the last listing.
 // Private to src/virt. Connection holds the current one in a shared_ptr: a call in flight keeps its
 // LiveConnection (and so its virConnectPtr) alive while a reconnect swaps in a new one; the last owner
-// deregisters the callbacks and closes the connection.
+// deregisters the callbacks and closes the connection (and its helper connections, if any).
 //
 // Thread-safety: all members may be used from several threads at once.
 #pragma once
@@ -47,6 +47,7 @@ struct DriverQuirks {
     std::atomic<bool> vcpus_maximum_unsupported{false};
 };
 
+class HelperPool;    // helper_connections.hpp
 struct CallbackBox;  // what libvirt holds as a callback's opaque pointer (live_connection.cpp)
 
 struct OpenParams {
@@ -54,6 +55,7 @@ struct OpenParams {
     bool read_only = true;
     int keepalive_interval = 5;
     unsigned keepalive_count = 5;
+    unsigned parallel = 1;  // connections a collection is split over: this one plus parallel-1 helpers
 };
 
 class LiveConnection {
@@ -68,6 +70,8 @@ public:
     virConnectPtr get() const noexcept { return conn_.get(); }
     std::uint64_t generation() const noexcept { return generation_; }
     DriverQuirks& quirks() noexcept { return quirks_; }
+    // The helper connections of a split collection (none when parallel is 1); they share quirks().
+    HelperPool& helpers() noexcept { return *helpers_; }
 
     // Replaces the uuid → domain handle map with the domains of a fresh listing.
     void remember_domains(std::unordered_map<std::string, DomainPtr> domains);
@@ -87,6 +91,7 @@ private:
     // would never call a free function. Freed after unregistering, which waits for a running callback.
     std::unique_ptr<CallbackBox> close_box_;
     DriverQuirks quirks_;
+    std::unique_ptr<HelperPool> helpers_;  // closed before conn_
     std::mutex domains_mu_;
     std::unordered_map<std::string, DomainPtr> domains_;
 };

@@ -130,6 +130,14 @@ public:
         return rc;
     }
 
+    // Defines a (persistent, shut-off) domain from `xml`; true on success.
+    bool define(const std::string& xml)
+    {
+        virDomainPtr dom = virDomainDefineXML(conn_, xml.c_str());
+        if (dom) virDomainFree(dom);
+        return dom != nullptr;
+    }
+
 private:
     virConnectPtr conn_;
 };

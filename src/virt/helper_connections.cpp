@@ -1,0 +1,84 @@
+#include "virt/helper_connections.hpp"
+
+#include <utility>
+
+#include "util/log.hpp"
+#include "virt/libvirt_error.hpp"
+#include "virt/live_connection.hpp"
+
+namespace virt::detail {
+
+HelperConnection::HelperConnection(const OpenParams& params)
+{
+    conn_.reset(params.read_only ? virConnectOpenReadOnly(params.uri.c_str())
+                                 : virConnectOpenAuth(params.uri.c_str(), virConnectAuthPtrDefault, 0));
+    if (!conn_) throw_last_error(params.read_only ? "virConnectOpenReadOnly" : "virConnectOpenAuth", params.uri);
+    // Like the main connection: a dead daemon fails a helper's call instead of hanging it.
+    if (virConnectSetKeepAlive(conn_.get(), params.keepalive_interval, params.keepalive_count) < 0) {
+        const auto e = last_error("virConnectSetKeepAlive", params.uri);
+        if (e.kind() != ErrorKind::unsupported) util::log_warn("virt", e.what());
+    }
+}
+
+std::vector<DomainPtr> HelperConnection::domains(const std::vector<std::string>& uuids)
+{
+    std::unordered_map<std::string, DomainPtr> kept;
+    {
+        std::lock_guard lock(mu_);
+        kept.swap(handles_);
+    }
+    std::vector<DomainPtr> out;
+    out.reserve(uuids.size());
+    std::unordered_map<std::string, DomainPtr> now;
+    now.reserve(uuids.size());
+    for (const auto& uuid : uuids) {
+        DomainPtr handle;
+        if (auto it = kept.find(uuid); it != kept.end()) {
+            handle = std::move(it->second);
+        } else {
+            handle.reset(virDomainLookupByUUIDString(conn_.get(), uuid.c_str()));
+            if (!handle) {
+                const auto e = last_error("virDomainLookupByUUIDString", uuid);
+                if (e.kind() == ErrorKind::no_domain) continue;  // gone since the listing
+                throw e;
+            }
+        }
+        if (auto own = ref_domain(handle.get())) out.push_back(std::move(own));
+        now.emplace(uuid, std::move(handle));
+    }
+    std::lock_guard lock(mu_);
+    handles_.swap(now);  // what a concurrent call kept is dropped with `now`: its lookups were redundant
+    return out;
+}
+
+HelperPool::HelperPool(const OpenParams& params, unsigned count)
+    : params_(std::make_unique<OpenParams>(params)), slots_(count)
+{
+}
+
+HelperPool::~HelperPool() = default;
+
+std::shared_ptr<HelperConnection> HelperPool::get(unsigned i)
+{
+    {
+        std::lock_guard lock(mu_);
+        if (slots_.at(i)) return slots_[i];
+    }
+    // Opened outside the lock: a remote connect takes a while, and other helpers need not wait for it.
+    auto fresh = std::make_shared<HelperConnection>(*params_);
+    std::lock_guard lock(mu_);
+    if (!slots_[i]) slots_[i] = std::move(fresh);
+    return slots_[i];
+}
+
+void HelperPool::drop(unsigned i, const std::shared_ptr<HelperConnection>& failed) noexcept
+{
+    std::shared_ptr<HelperConnection> old;
+    {
+        std::lock_guard lock(mu_);
+        if (i < slots_.size() && slots_[i] == failed) old = std::move(slots_[i]);
+    }
+    // `old` closes here, outside the lock (unless a call in flight still holds it).
+}
+
+}  // namespace virt::detail
