@@ -51,7 +51,8 @@ private:
     const StatusSource& status_;
 };
 
-// GET /api/vms: the domains of the latest collection (no collection is triggered) with their devices.
+// GET /api/vms: the domains of the latest collection (no collection is triggered) with their devices,
+// as the device cache had them for that collection (immutable; read without the cache's lock).
 class VmsApiHandler : public CivetHandler {
 public:
     explicit VmsApiHandler(const StatusSource& status) : status_(status) {}
@@ -73,6 +74,13 @@ private:
 
 // The body of /api/vms (pure; null snapshot: no collection yet). Throws only std::bad_alloc.
 std::string vms_json(const collect::Snapshot* snapshot);
+
+// The body of / (pure apart from calling the StatusSource callbacks; every value HTML-escaped).
+// Throws only std::bad_alloc.
+std::string landing_page(const StatusSource& status, const std::string& metrics_path);
+
+// virsh's word for a virDomainState ("running", "shut off", ...; "unknown" outside the enum).
+const char* state_name(int state) noexcept;
 
 // POST /api/push/start and /api/push/stop. Without authentication configured (TLS/basic auth are not
 // implemented yet) only loopback clients may control the push loop.

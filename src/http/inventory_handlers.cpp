@@ -1,5 +1,8 @@
 // GET /api/vms (the domains of the last collection with their devices from the device cache) and
 // GET /api/config (the effective configuration, secrets masked by config::to_json).
+// Thread-safety: a Snapshot is immutable and holds the cache's entries as shared_ptr<const
+// DomainDevices>, so the HTTP threads read devices without the cache's lock and without racing an
+// eviction or a refresh (which replace entries, never modify them).
 #include <civetweb.h>
 
 #include "http/handlers.hpp"
@@ -14,32 +17,45 @@ Response json(int status, std::string body)
     return Response{status, "application/json", std::move(body), "", ""};
 }
 
-// virsh's words for virDomainState.
-const char* state_name(int state)
-{
-    static constexpr const char* names[] = {"no state", "running",  "blocked", "paused",
-                                            "shutdown", "shut off", "crashed", "pmsuspended"};
-    return state >= 0 && state < static_cast<int>(std::size(names)) ? names[state] : "unknown";
-}
-
+// Every attribute DomainDevices holds; empty strings ("not in the XML") are left out.
 void write_devices(util::JsonWriter& w, const collect::DomainDevices& dev)
 {
+    w.field_nonempty("domain_type", dev.domain_type).field_nonempty("os_type", dev.os_type);
+    w.field_nonempty("arch", dev.arch).field_nonempty("machine", dev.machine);
+    if (dev.nova) {
+        const collect::NovaInfo& n = *dev.nova;
+        w.key("nova").begin_object().field_nonempty("instance_name", n.instance_name);
+        w.field_nonempty("flavor", n.flavor).field_nonempty("project_name", n.project_name);
+        w.field_nonempty("project_uuid", n.project_uuid).field_nonempty("user_name", n.user_name);
+        w.field_nonempty("user_uuid", n.user_uuid).field_nonempty("root_type", n.root_type);
+        w.field_nonempty("root_uuid", n.root_uuid).end_object();
+    }
     w.key("nics").begin_array();
     for (const auto& n : dev.nics) {
         w.begin_object().field("target", n.target).field("mac", n.mac).field("type", n.type);
         w.field_nonempty("source_bridge", n.source_bridge).field_nonempty("source_network", n.source_network);
-        w.field_nonempty("source_dev", n.source_dev).field_nonempty("model", n.model).end_object();
+        w.field_nonempty("source_dev", n.source_dev).field_nonempty("model", n.model);
+        w.field_nonempty("alias", n.alias).end_object();
     }
     w.end_array().key("disks").begin_array();
     for (const auto& d : dev.disks) {
         w.begin_object().field("target", d.target).field("bus", d.bus).field("device", d.device).field("type", d.type);
-        w.field_nonempty("source", d.source).field_nonempty("driver_type", d.driver_type);
-        w.field_nonempty("driver_cache", d.driver_cache).field_nonempty("serial", d.serial).end_object();
+        w.field_nonempty("source", d.source).field_nonempty("source_protocol", d.source_protocol);
+        w.field_nonempty("source_name", d.source_name).field_nonempty("driver_type", d.driver_type);
+        w.field_nonempty("driver_cache", d.driver_cache).field_nonempty("serial", d.serial);
+        w.field_nonempty("alias", d.alias).end_object();
     }
     w.end_array();
 }
 
 }  // namespace
+
+const char* state_name(int state) noexcept
+{
+    static constexpr const char* names[] = {"no state", "running",  "blocked", "paused",
+                                            "shutdown", "shut off", "crashed", "pmsuspended"};
+    return state >= 0 && state < static_cast<int>(std::size(names)) ? names[state] : "unknown";
+}
 
 std::string vms_json(const collect::Snapshot* snapshot)
 {
@@ -59,7 +75,6 @@ std::string vms_json(const collect::Snapshot* snapshot)
         // Devices come from the domain XML in the cache; without it (XML not available) they are null,
         // which is not the same as a domain without devices.
         if (d.devices) {
-            w.field_nonempty("domain_type", d.devices->domain_type);
             write_devices(w, *d.devices);
         } else {
             w.key("nics").null().key("disks").null();

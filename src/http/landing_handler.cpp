@@ -1,3 +1,5 @@
+// GET /: the landing page (plain, self-contained HTML: no scripts, no external resources). Runs on
+// CivetWeb worker threads; landing_page() throws only std::bad_alloc, which handleGet turns into a 500.
 #include <civetweb.h>
 
 #include <chrono>
@@ -16,13 +18,42 @@ std::string row(std::string_view label, const std::string& value_html)
     return "<tr><th>" + html_escape(label) + "</th><td>" + value_html + "</td></tr>\n";
 }
 
-std::string page(const StatusSource& status, const std::string& metrics_path)
+// Device targets, escaped and comma-separated; "?" when the domain XML was not available.
+template <class Devices>
+std::string targets(const collect::DomainSample& d, const Devices collect::DomainDevices::*devices)
+{
+    if (!d.devices) return "?";
+    std::string out;
+    for (const auto& dev : (*d.devices).*devices) out += (out.empty() ? "" : ", ") + html_escape(dev.target);
+    return out;
+}
+
+// One row per domain of the last collection: name, state, NICs and disks (every value escaped:
+// domain names may hold markup, quotes and any UTF-8).
+std::string domain_table(const collect::Snapshot& snap)
+{
+    if (snap.domains.empty()) return "";
+    std::string html =
+        "<h2>Domains</h2>\n<table id=\"domain-table\">\n"
+        "<tr><th>Name</th><th>State</th><th>NICs</th><th>Disks</th></tr>\n";
+    for (const auto& d : snap.domains) {
+        html += "<tr><td>" + html_escape(d.name) + "</td><td>" +
+                (d.state.state ? html_escape(state_name(*d.state.state)) : "") + "</td><td>" +
+                targets(d, &collect::DomainDevices::nics) + "</td><td>" + targets(d, &collect::DomainDevices::disks) +
+                "</td></tr>\n";
+    }
+    return html + "</table>\n";
+}
+
+}  // namespace
+
+std::string landing_page(const StatusSource& status, const std::string& metrics_path)
 {
     const bool connected = status.libvirt_connected && status.libvirt_connected();
     const auto snap = status.latest_snapshot ? status.latest_snapshot() : nullptr;
     std::string html =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>virt-exporter</title>\n"
-        "<style>body{font-family:sans-serif;margin:2em}th{text-align:left;padding-right:1em}"
+        "<style>body{font-family:sans-serif;margin:2em}th,td{text-align:left;padding-right:1em}"
         ".ok{color:#080}.bad{color:#b00}</style></head><body>\n"
         "<h1>virt-exporter</h1>\n<p>libvirt/KVM metrics for Prometheus and InfluxDB.</p>\n<table>\n";
     html += row("Version", html_escape(VIRT_EXPORTER_VERSION));
@@ -48,8 +79,9 @@ std::string page(const StatusSource& status, const std::string& metrics_path)
     }
     if (status.push_status) {
         const prom::PushStatus p = status.push_status();
-        html += row("Push", p.running ? "<span class=\"ok\" id=\"push-status\">running</span>"
-                                      : "<span class=\"bad\" id=\"push-status\">paused</span>");
+        html += row("Push",
+                    std::string("enabled, ") + (p.running ? "<span class=\"ok\" id=\"push-status\">running</span>"
+                                                          : "<span class=\"bad\" id=\"push-status\">paused</span>"));
         html += row("Push lines", "<span id=\"push-written\">" + std::to_string(p.lines_written) + "</span> written, " +
                                       std::to_string(p.queued_lines) + " queued, " + std::to_string(p.spooled_lines) +
                                       " spooled, " + std::to_string(p.lines_dropped) + " dropped, " +
@@ -57,16 +89,16 @@ std::string page(const StatusSource& status, const std::string& metrics_path)
         if (!p.last_error.empty())
             html += row("Push last error", "<span class=\"bad\">" + html_escape(p.last_error) + "</span>");
     } else {
-        html += row("Push", "<span id=\"push-status\">not configured</span>");
+        html += row("Push", "<span id=\"push-status\">disabled</span> (no push.url configured)");
     }
-    html += "</table>\n<ul>\n<li><a href=\"" + html_escape(metrics_path) + "\">Metrics</a></li>\n";
+    html += "</table>\n";
+    if (snap) html += domain_table(*snap);
+    html += "<h2>Endpoints</h2>\n<ul>\n<li><a href=\"" + html_escape(metrics_path) + "\">Metrics</a></li>\n";
     for (const char* link : {"/healthz", "/readyz", "/api/status", "/api/vms", "/api/config"})
         html += "<li><a href=\"" + std::string(link) + "\">" + link + "</a></li>\n";
     html += "</ul>\n</body></html>\n";
     return html;
 }
-
-}  // namespace
 
 bool LandingHandler::handleGet(CivetServer*, mg_connection* conn)
 {
@@ -78,7 +110,7 @@ bool LandingHandler::handleGet(CivetServer*, mg_connection* conn)
     } else {
         r.content_type = "text/html; charset=utf-8";
         try {
-            r.body = page(status_, metrics_path_);
+            r.body = landing_page(status_, metrics_path_);
         } catch (const std::exception&) {
             r = Response{500, "text/plain; charset=utf-8", "internal error\n", "", ""};
         }

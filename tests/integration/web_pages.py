@@ -8,10 +8,12 @@ Usage: web_pages.py EXPORTER SOURCE_DIR
 """
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 import zlib
 
 from fixtures import Exporter, InfluxDB, free_port, http_get, wait_until, workdir
@@ -21,8 +23,12 @@ exporter_bin, source_dir = sys.argv[1], sys.argv[2]
 tap = Tap()
 work = workdir("vexp-web-")
 uri = f"test://{source_dir}/config/demo-node.xml"
-TOKEN = "s3cr3t-token-XYZ-0f9e"
-FILE_TOKEN = "f1le-token-QRS-77aa"
+# One secret per way of configuring it; none may appear anywhere the exporter writes or serves.
+TOKEN = "s3cr3t-token-XYZ-0f9e"          # push.token in the config file
+FILE_TOKEN = "f1le-token-QRS-77aa"       # push.token_file's contents
+ENV_TOKEN = "s3cr3t-token-XYZ-env-5b1c"  # INFLUX_TOKEN
+URL_PASSWORD = "url-pa55-MNO-3e4d"       # a password inside push.url
+SECRETS = (TOKEN, FILE_TOKEN, ENV_TOKEN, URL_PASSWORD)
 DEMO_DOMAINS = 5
 
 
@@ -80,45 +86,101 @@ def png_pixels(path):
     return width, height, colors, non_white / (width * height)
 
 
-influx = InfluxDB(work)
-token_file = os.path.join(work, "token")
-with open(token_file, "w") as f:
-    f.write(FILE_TOKEN + "\n")
-cfg = os.path.join(work, "exporter.yaml")
-with open(cfg, "w") as f:
-    f.write(f"""log:
+def demo_domains():
+    """name -> (uuid, NICs by MAC, disks by target) as config/demo-node.xml defines them."""
+    out = {}
+    for d in ET.parse(os.path.join(source_dir, "config", "demo-node.xml")).getroot().iter("domain"):
+        attr = lambda e, path, a: (e.find(path).get(a) if e.find(path) is not None else None)  # noqa: E731
+        nics = {attr(i, "mac", "address"): {"type": i.get("type"), "model": attr(i, "model", "type"),
+                                            "source_bridge": attr(i, "source", "bridge"),
+                                            "source_network": attr(i, "source", "network")}
+                for i in d.iter("interface")}
+        disks = {attr(k, "target", "dev"): {"bus": attr(k, "target", "bus"), "device": k.get("device"),
+                                            "type": k.get("type"), "driver_type": attr(k, "driver", "type"),
+                                            "driver_cache": attr(k, "driver", "cache"),
+                                            "source": attr(k, "source", "file") or attr(k, "source", "dev"),
+                                            "serial": k.findtext("serial")}
+                 for k in d.iter("disk")}
+        out[d.findtext("name")] = (d.findtext("uuid"), nics, disks)
+    return out
+
+
+def leaked(text):
+    return [s for s in SECRETS if s in text]
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def known_bug(ok, name, why):
+    """A check of a known bug outside src/http: TAP 'not ok # TODO' (expected failure) while it is there."""
+    tap.n += 1
+    print(f"{'ok' if ok else 'not ok'} {tap.n} - {name}" + ("" if ok else f" # TODO {why}"), flush=True)
+
+
+def push_config(name, url, secret_lines, database="vms"):
+    return write(os.path.join(work, name), f"""log:
   level: debug
 push:
-  url: "{influx.url}"
-  database: "{influx.database}"
+  url: "{url}"
+  database: "{database}"
   interval: 1
   batch_max_sec: 0.2
-  token: "{TOKEN}"
-""")
-exp = Exporter(exporter_bin, work, uri, ["--config", cfg])
-failing = None
+  retry_backoff_max: 1
+{secret_lines}""")
+
+
+# A server that refuses every write with 401, so the authentication error path logs. For database
+# "echo" it quotes the credentials it got in its answer, as some proxies do.
+REFUSER = """
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        body = b'unauthorized'
+        if 'db=echo' in self.path:
+            body = ('bad credentials: ' + str(self.headers.get('Authorization'))).encode()
+        self.send_response(401); self.send_header('Content-Length', str(len(body))); self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+"""
+
+influx = InfluxDB(work)
+token_file = write(os.path.join(work, "token"), FILE_TOKEN + "\n")
+good_cfg = push_config("good.yaml", influx.url, f'  token: "{TOKEN}"\n')
+exp = Exporter(exporter_bin, work, uri, ["--config", good_cfg])
+others, refuser = [], None
 try:
-    tap.run("the exporter pushes to InfluxDB with the token", lambda: wait_until(
+    tap.run("the exporter pushes to InfluxDB with the token from its config file", lambda: wait_until(
         lambda: influx.count("vm_metrics") >= DEMO_DOMAINS, 30, "points in InfluxDB"))
 
     def vms():
         status, headers, body = http_get(exp.url + "/api/vms")
         assert status == 200 and headers.get("Content-Type") == "application/json", (status, headers)
-        domains = json.loads(body)["domains"]
-        assert len(domains) == DEMO_DOMAINS, domains
-        for d in domains:
-            assert d["name"] and d["uuid"] and "state" in d, d
-            assert d["nics"] and d["disks"], f"{d['name']} has no NICs or disks"
-            assert all(n["target"] and n["mac"] for n in d["nics"]), d["nics"]
-            assert all(k["target"] and k["bus"] for k in d["disks"]), d["disks"]
-    tap.run("/api/vms lists the five demo domains with their NICs and disks", vms)
+        got = {d["name"]: d for d in json.loads(body)["domains"]}
+        want = demo_domains()
+        assert len(want) == DEMO_DOMAINS and set(got) == set(want), (sorted(got), sorted(want))
+        for name, (uuid, nics, disks) in want.items():
+            d = got[name]
+            assert d["uuid"] == uuid and isinstance(d["id"], int) and d["state_name"], d
+            assert {n["mac"]: {k: n.get(k) for k in nics[n["mac"]]} for n in d["nics"]} == nics, (name, d["nics"])
+            assert all(n["target"] for n in d["nics"]), d["nics"]
+            assert {k["target"]: {f: k.get(f) for f in disks[k["target"]]} for k in d["disks"]} == disks, \
+                (name, d["disks"])
+        assert got["build-runner-old"]["state_name"] == "shut off", got["build-runner-old"]
+    tap.run("/api/vms lists the five demo domains with every NIC and disk attribute of their XML", vms)
 
     def config():
-        status, _, body = http_get(exp.url + "/api/config")
+        status, headers, body = http_get(exp.url + "/api/config")
         c = json.loads(body)
-        assert status == 200, status
+        assert status == 200 and headers.get("Content-Type") == "application/json", (status, headers)
         assert c["libvirt"]["uri"] == uri and c["push"]["url"] == influx.url, c
-        assert c["push"]["interval"] == 1 and c["log"]["level"] == "debug", c
+        assert c["web"]["listen_addresses"] == [f"127.0.0.1:{exp.port}"], c["web"]
+        assert c["push"]["interval"] == 1 and c["push"]["batch_max_sec"] == 0.2 and c["log"]["level"] == "debug", c
         assert c["push"]["token"] == "***", c["push"]
     tap.run("/api/config is the effective configuration as JSON, the token masked as ***", config)
 
@@ -136,58 +198,67 @@ try:
     version = subprocess.run([exporter_bin, "--version"], capture_output=True, text=True).stdout.split()[-1]
     tap.check(version in dom, f"the rendered page shows the version {version}")
     tap.check(f'<span id="domains">{DEMO_DOMAINS}</span>' in dom, "the rendered page shows the domain count")
+    tap.check(all(f"<td>{name}</td>" in dom for name in demo_domains()), "the rendered page lists every domain")
     tap.check('id="libvirt-status">connected<' in dom, "the rendered page shows libvirt connected")
     tap.check('id="push-status">running<' in dom and 'id="push-written">' in dom,
               "the rendered page shows the push running and its lines written")
+    links = ["/metrics", "/healthz", "/readyz", "/api/status", "/api/vms", "/api/config"]
+    tap.check(all(f'href="{link}"' in dom for link in links), "the rendered page links every endpoint")
+    tap.check(not re.search(r"<(script|link|img|iframe|object)\b|\bsrc=|url\(", dom, re.I),
+              "the page is self-contained (no scripts, stylesheets, images or frames to load)")
 
     pages = {p: http_get(exp.url + p)[2].decode() for p in ("/", "/api/status", "/api/config", "/api/vms", "/metrics")}
-    leaks = [p for p, text in pages.items() if TOKEN in text] + (["the rendered DOM"] if TOKEN in dom else [])
-    tap.check(not leaks, "the token appears on no page", f"found on {leaks}")
+    pages["the rendered DOM"] = dom
+    tap.check(not [p for p, text in pages.items() if leaked(text)], "the token appears on no page",
+              [p for p, text in pages.items() if leaked(text)])
 
-    # A server that refuses the token, so the error paths log too.
-    bad_port = free_port()
-    failing = subprocess.Popen([sys.executable, "-c", f"""
-import http.server
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get('Content-Length', 0)))
-        self.send_response(401); self.send_header('Content-Length', '12'); self.end_headers()
-        self.wfile.write(b'unauthorized')
-    def log_message(self, *a): pass
-http.server.HTTPServer(('127.0.0.1', {bad_port}), H).serve_forever()
-"""], start_new_session=True)
-    bad_cfg = os.path.join(work, "bad.yaml")
-    with open(bad_cfg, "w") as f:
-        f.write(f"""log:
-  level: debug
-push:
-  url: "http://user:{TOKEN}@127.0.0.1:{bad_port}"
-  database: "vms"
-  interval: 1
-  batch_max_sec: 0.2
-  token_file: "{token_file}"
-""")
-    bad = Exporter(exporter_bin, work, uri, ["--config", bad_cfg])
-    try:
-        wait_until(lambda: "write failed" in bad.output(), 20, "a failed write in the log")
-        tap.check(http_get(bad.url + "/api/config")[2].decode().count("***") >= 2,
-                  "a password in the push URL and a token_file token are masked in /api/config")
-        bad_pages = "".join(http_get(bad.url + p)[2].decode() for p in ("/", "/api/status", "/api/config"))
-    finally:
-        bad.stop()
-    printed = subprocess.run([exporter_bin, "--config", bad_cfg, "--print-config"], capture_output=True, text=True,
-                             env=dict(os.environ, INFLUX_TOKEN=TOKEN)).stdout
+    # Error paths: a server that answers 401 (token_file, password in the URL) and a port where nothing
+    # listens (INFLUX_TOKEN from the environment, over a config file token it overrides).
+    refuser_port, closed_port = free_port(), free_port()
+    refuser = subprocess.Popen([sys.executable, "-c", REFUSER, str(refuser_port)], start_new_session=True)
+    refused_cfg = push_config("refused.yaml", f"http://user:{URL_PASSWORD}@127.0.0.1:{refuser_port}",
+                              f'  token_file: "{token_file}"\n')
+    closed_cfg = push_config("closed.yaml", f"http://127.0.0.1:{closed_port}", f'  token: "{TOKEN}"\n')
+    env_token = dict(os.environ, INFLUX_TOKEN=ENV_TOKEN)
+    others = [Exporter(exporter_bin, work, uri, ["--config", refused_cfg]),
+              Exporter(exporter_bin, work, uri, ["--config", closed_cfg], env=env_token)]
+    for other, what in zip(others, ("HTTP 401", "network_error")):
+        wait_until(lambda: what in other.output(), 20, f"a failed write ({what}) in the log")
+    masked = [json.loads(http_get(o.url + "/api/config")[2])["push"] for o in others]
+    tap.check(masked[0]["token"] == "***" and masked[0]["url"] == f"http://user:***@127.0.0.1:{refuser_port}"
+              and masked[1]["token"] == "***", "a token_file token, an INFLUX_TOKEN and a URL password are *** "
+              "in /api/config", masked)
+    failing_pages = "".join(http_get(o.url + p)[2].decode() for o in others for p in ("/", "/api/status", "/api/config"))
+    tap.check('id="push-status">running<' in failing_pages and "HTTP 401" in failing_pages,
+              "the failing exporters' pages show the push and its last error")
+    printed = "".join(subprocess.run([exporter_bin, "--config", cfg, "--print-config"], capture_output=True,
+                                     text=True, env=env_token, timeout=30).stdout
+                      for cfg in (good_cfg, refused_cfg, closed_cfg))
+    tap.check(printed.count('token: "***"') == 3, "--print-config masks the token from each source")
+    for o in others:
+        o.stop()
     exp.stop()
-    logs = exp.output() + bad.output()
-    for where, text in (("the logs", logs), ("--print-config", printed), ("the failing exporter's pages", bad_pages)):
-        tap.check(TOKEN not in text and FILE_TOKEN not in text, f"neither token appears in {where}",
-                  "leaked" if TOKEN in text or FILE_TOKEN in text else "")
-    tap.check("HTTP 401" in logs and "received SIGTERM" in logs,
-              "the logs checked (at log.level debug) include the 401 error path and the shutdown")
+    logs = exp.output() + "".join(o.output() for o in others)
+    echo = Exporter(exporter_bin, work, uri, ["--config", push_config(
+        "echo.yaml", f"http://127.0.0.1:{refuser_port}", f'  token_file: "{token_file}"\n', "echo")])
+    try:
+        wait_until(lambda: "bad credentials" in echo.output(), 20, "the echoed credentials in the log")
+        echoed = echo.output() + "".join(http_get(echo.url + p)[2].decode() for p in ("/", "/api/status"))
+    finally:
+        echo.stop()
+    known_bug(not leaked(echoed), "a server that quotes the token back does not get it into the log or the pages",
+              "src/influx logs and keeps the server's answer verbatim; it should mask the configured secrets")
+    for where, text in (("the logs", logs), ("--print-config", printed), ("the failing exporters' pages",
+                                                                          failing_pages)):
+        tap.check(not leaked(text), f"no secret appears in {where}", f"leaked: {leaked(text)}")
+    tap.check("HTTP 401" in logs and "network_error" in logs and "received SIGTERM" in logs,
+              "the logs checked (at log.level debug) include both error paths and the shutdown")
 finally:
+    for o in others:
+        o.stop()
     exp.stop()
     influx.stop()
-    if failing:
-        failing.kill()
-        failing.wait()
+    if refuser:
+        refuser.kill()
+        refuser.wait()
 sys.exit(tap.done())
