@@ -176,4 +176,22 @@ bool retryable(Outcome outcome) noexcept
     return outcome != Outcome::ok && outcome != Outcome::rejected;
 }
 
+std::string redact_credentials(std::string text, const config::PushConfig& push)
+{
+    std::string_view url_password;
+    if (const auto scheme = push.url.find("://"); scheme != std::string::npos) {
+        const std::string_view rest = std::string_view(push.url).substr(scheme + 3);
+        const std::string_view userinfo = rest.substr(0, std::min(rest.find('@'), rest.find('/')));
+        if (userinfo.size() < rest.size() && rest[userinfo.size()] == '@')
+            if (const auto colon = userinfo.find(':'); colon != std::string_view::npos)
+                url_password = userinfo.substr(colon + 1);
+    }
+    for (std::string_view secret : {std::string_view(push.token), std::string_view(push.password), url_password}) {
+        if (secret.empty()) continue;
+        for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))
+            text.replace(pos, secret.size(), "***");
+    }
+    return text;
+}
+
 }  // namespace influx

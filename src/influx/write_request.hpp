@@ -51,6 +51,11 @@ struct WriteResult {
 // `retry_after` the Retry-After header value ("" when absent; seconds or an HTTP date).
 WriteResult classify(long status, std::string_view body, std::string_view retry_after);
 
+// `text` (a server's error message) with every occurrence of the push credentials — token, password, the
+// password in the URL's user info — replaced by "***": a server or proxy that echoes what it was sent
+// must not put a secret into a log line, /api/status or the landing page.
+std::string redact_credentials(std::string text, const config::PushConfig& push);
+
 const char* outcome_name(Outcome outcome) noexcept;
 bool retryable(Outcome outcome) noexcept;
 

@@ -111,7 +111,9 @@ WriteResult Writer::write(std::string_view lines)
     }
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    return classify(status, response, headers.retry_after);
+    WriteResult result = classify(status, response, headers.retry_after);
+    result.message = redact_credentials(std::move(result.message), push_);
+    return result;
 }
 
 }  // namespace influx

@@ -107,3 +107,15 @@ TEST_CASE("a long or multi-line error body becomes one bounded log line")
     CHECK(r.message.size() <= 515);
     CHECK(r.message.find('\n') == std::string::npos);
 }
+
+TEST_CASE("a server's message that echoes the credentials is redacted")
+{
+    config::PushConfig push;
+    push.url = "http://writer:url-pass-42@influx.example:8086/path";
+    push.token = "tok-3cr3t";
+    push.password = "pw-9";
+    const auto text = influx::redact_credentials(
+        "bad credentials: Token tok-3cr3t, user writer, password pw-9 (url-pass-42) tok-3cr3t", push);
+    CHECK(text == "bad credentials: Token ***, user writer, password *** (***) ***");
+    CHECK(influx::redact_credentials("nothing secret here", config::PushConfig{}) == "nothing secret here");
+}
