@@ -32,7 +32,7 @@ int main()
     const std::size_t per_interval = lines / rounds;
     const std::size_t gz = util::gzip_compress(body).size();
     std::printf(
-        "{\"domains\": 1000, \"lines_per_interval\": %zu, \"lines_per_second\": %.0f, "
+        "{\"bench\": \"push_encode\", \"domains\": 1000, \"lines_per_interval\": %zu, \"lines_per_second\": %.0f, "
         "\"bytes_per_line\": %.1f, \"bytes_per_interval\": %zu, \"gzip_bytes_per_interval\": %zu}\n",
         per_interval, static_cast<double>(lines) / secs, static_cast<double>(bytes) / per_interval, bytes, gz);
     return 0;

@@ -48,7 +48,7 @@ try:
     time.sleep(intervals)
     c1, w1, t1 = cpu_seconds(exp.pid), written(exp), time.monotonic()
     n = (t1 - t0) / 1.0
-    print(json.dumps({"domains": domains, "intervals": round(n, 1),
+    print(json.dumps({"bench": "push_cpu", "domains": domains, "intervals": round(n, 1),
                       "cpu_seconds_per_interval": round((c1 - c0) / n, 4),
                       "lines_per_interval": round((w1 - w0) / n)}))
 finally:

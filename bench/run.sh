@@ -1,12 +1,47 @@
 #!/usr/bin/env bash
-# Builds a release build and runs the benchmarks, printing one JSON line per measurement.
-# Needs Debian's influxdb (installed by tools/install-deps test). Takes about a minute.
+# The whole benchmark in one command: installs what is missing, builds a release build (build-bench/),
+# runs every part and prints the Markdown tables of bench/README.md (the raw JSON lines are kept in
+# build-bench/bench-results.jsonl). About 12 minutes on the project's 2-core VM.
+#   bench/run.sh [--no-guests]        --no-guests leaves out the real QEMU guests (no root, no KVM/TCG)
+# Parts: /metrics rendering alone (render_bench); push encoding and push CPU (push_bench, push_cpu.py);
+# scrapes of virt-exporter (libvirt.parallel 1, 2, 4) vs Debian's prometheus-libvirt-exporter and the bare
+# libvirt calls (bare_stats) on the test driver in process (1000 domains) and over RPC from a private
+# libvirtd (100, 1000, 5000), and on 10 and 30 real QEMU guests (real_guests.sh, under the hypervisor
+# tier's host-wide lock, always torn down).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/tools/install-deps" test
-[ -f "$root/build-bench/build.ninja" ] || meson setup "$root/build-bench" "$root" --buildtype=release -Dtests=false >/dev/null
+guests=1
+[ "${1:-}" = --no-guests ] && guests=0
+start=$SECONDS
+log() { echo "bench: $* ($((SECONDS - start)) s)" >&2; }
+
+"$root/tools/install-deps" test >&2
+dpkg-query -W -f='${Status}' prometheus-libvirt-exporter 2>/dev/null | grep -q "install ok installed" ||
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus-libvirt-exporter >&2
+[ -f "$root/build-bench/build.ninja" ] ||
+  meson setup "$root/build-bench" "$root" --buildtype=release -Dtests=false >/dev/null
 ninja -C "$root/build-bench" >/dev/null
-echo "# push: encoding, in process (bench/push_bench.cpp)"
-"$root/build-bench/bench/push_bench"
-echo "# push: exporter CPU per interval, 1000 test-driver domains, pushing to InfluxDB 1.6 (bench/push_cpu.py)"
-python3 "$root/bench/push_cpu.py" "$root/build-bench/src/virt-exporter" "$root" 1000 10
+b=$root/build-bench
+results=$b/bench-results.jsonl
+: >"$results"
+run() { "$@" | tee -a "$results" >&2; }
+
+log "rendering (render_bench)"
+run "$b/bench/render_bench"
+log "push encoding (push_bench)"
+run "$b/bench/push_bench"
+log "push CPU per interval, 1000 test-driver domains to InfluxDB 1.6 (push_cpu.py)"
+run python3 "$root/bench/push_cpu.py" "$b/src/virt-exporter" "$root" 1000 10
+log "scrapes on the test driver, in process and over RPC (scrape_compare.py)"
+run python3 "$root/bench/scrape_compare.py" "$b/src/virt-exporter" "$b/bench/bare_stats" "$root" testdriver
+if [ $guests = 1 ]; then
+  log "scrapes on real QEMU guests (real_guests.sh)"
+  run "$root/bench/real_guests.sh" "$b/src/virt-exporter" "$b/bench/bare_stats" "$root" 10 30
+fi
+log "done"
+default=$(sed -n 's/^  parallel: \([0-9]*\).*/\1/p' "$root/config/exporter.yaml")
+echo "Measured $(date -u +%Y-%m-%d) on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'))," \
+  "$(free -g | awk '/^Mem/ {print $2}') GiB, $(. /etc/os-release && echo "$PRETTY_NAME"), libvirt" \
+  "$(virsh --version), in $((SECONDS - start)) s."
+echo
+python3 "$root/bench/table.py" "$results" "${default:-1}"
