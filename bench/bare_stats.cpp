@@ -3,13 +3,13 @@
 // connection:
 //   - one virConnectGetAllDomainStats with the exporter's default groups and NOWAIT, as it calls it;
 //   - with --per-domain (the test driver, whose bulk call returns only state.*): also the per-domain
-//     calls the exporter's fill-in makes for each running domain — virDomainGetInfo, GetCPUStats (count,
-//     then values), GetVcpusFlags(MAXIMUM), GetVcpus, MemoryStats, InterfaceStats per NIC, BlockStats and
-//     GetBlockInfo per disk — with the device names read from the XML once, outside the timing (the
-//     exporter caches them too);
+//     calls the exporter's fill-in makes for each running domain — virDomainGetInfo, GetCPUStats,
+//     GetVcpusFlags(MAXIMUM), GetVcpus, MemoryStats, InterfaceStats per NIC, BlockStats and GetBlockInfo
+//     per disk — with the device names read from the XML once, outside the timing (the exporter caches
+//     them too);
 //   - with --by-group: the bulk call for each stats group alone, to see which group costs what.
 // Prints one JSON object with the medians.
-//   bare_stats URI [ROUNDS] [--per-domain | --by-group]
+//   bare_stats URI [ROUNDS] [--per-domain | --by-group]      (ROUNDS 0: one round, no warm-up)
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -91,9 +91,7 @@ int per_domain_calls(const Running& r)
     int calls = 0;
     virDomainInfo info;
     virDomainGetInfo(d, &info), ++calls;
-    const int count = virDomainGetCPUStats(d, nullptr, 0, -1, 1, 0);
-    ++calls;
-    std::vector<virTypedParameter> params(static_cast<std::size_t>(std::max(count, 1)));
+    std::vector<virTypedParameter> params(16);
     const int filled = virDomainGetCPUStats(d, params.data(), static_cast<unsigned>(params.size()), -1, 1, 0);
     if (filled > 0) virTypedParamsClear(params.data(), filled);
     ++calls;
@@ -122,11 +120,12 @@ double median(std::vector<double> v)
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
-// Median seconds of `rounds` bulk calls for `mask` (after a warm-up); the record count in `records`.
-double time_bulk(virConnectPtr conn, unsigned mask, int rounds, int& records)
+// Median seconds of `rounds` bulk calls for `mask` (after a warm-up, unless `warm_up` is 0); the record
+// count in `records`.
+double time_bulk(virConnectPtr conn, unsigned mask, int warm_up, int rounds, int& records)
 {
     std::vector<double> seconds;
-    for (int r = 0; r <= rounds; ++r) {
+    for (int r = 1 - warm_up; r <= rounds; ++r) {
         virDomainStatsRecordPtr* raw = nullptr;
         const auto start = std::chrono::steady_clock::now();
         records = virConnectGetAllDomainStats(conn, mask, &raw, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
@@ -148,7 +147,10 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "usage: %s URI [ROUNDS] [--per-domain]\n", argv[0]);
         return 2;
     }
-    const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+    // ROUNDS 0: one timed round without a warm-up (the caller interleaves single rounds with other work).
+    const int asked = argc > 2 ? std::atoi(argv[2]) : 5;
+    const int rounds = std::max(1, asked);
+    const int warm_up = asked > 0 ? 1 : 0;
     const bool per_domain = argc > 3 && std::strcmp(argv[3], "--per-domain") == 0;
     const bool by_group = argc > 3 && std::strcmp(argv[3], "--by-group") == 0;
     virSetErrorFunc(nullptr, quiet);  // an unsupported per-domain call is expected, not news
@@ -156,14 +158,14 @@ int main(int argc, char** argv)
     if (!conn) return 1;
 
     int records = 0;
-    const double bulk = time_bulk(conn.get(), groups, rounds, records);
+    const double bulk = time_bulk(conn.get(), groups, warm_up, rounds, records);
     if (bulk < 0) return 1;
     std::printf("{\"bench\":\"bare_stats\",\"records\":%d,\"median_seconds\":%.4f", records, bulk);
     if (per_domain) {
         const auto domains = running_domains(conn.get());
         std::vector<double> seconds;
         int calls = 0;
-        for (int r = 0; r <= rounds; ++r) {
+        for (int r = 1 - warm_up; r <= rounds; ++r) {
             calls = 0;
             const auto start = std::chrono::steady_clock::now();
             for (const auto& d : domains) calls += per_domain_calls(d);
@@ -180,7 +182,7 @@ int main(int argc, char** argv)
             {VIR_DOMAIN_STATS_INTERFACE, "interface"}, {VIR_DOMAIN_STATS_BLOCK, "block"}};
         int n = 0;
         for (const auto& [mask, name] : each)
-            std::printf(",\"%s_seconds\":%.4f", name, time_bulk(conn.get(), mask, rounds, n));
+            std::printf(",\"%s_seconds\":%.4f", name, time_bulk(conn.get(), mask, warm_up, rounds, n));
     }
     std::printf("}\n");
 }

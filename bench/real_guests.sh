@@ -64,7 +64,7 @@ for k in "${sizes[@]}"; do
     started=$((started + 1))
     start_guest $started $type
   done
-  sleep 5  # let the QEMUs settle (SeaBIOS finds no boot disk and idles)
+  sleep 20  # let the QEMUs settle: SeaBIOS tries every disk and NIC, then idles
   log "$k guests running; measuring"
   python3 "$src/bench/scrape_compare.py" "$exporter" "$bare" "$src" uri $uri --label "real QEMU guests ($type)" \
     --domains "$k" --parallel 1,2,4 ${libvirtd_pid:+--libvirtd-pid "$libvirtd_pid"} --rounds "${BENCH_ROUNDS:-7}"

@@ -3,9 +3,9 @@
 prometheus-libvirt-exporter (kumina 0.2.0) on the same libvirt, and the bare libvirt calls
 (bench/bare_stats.cpp) as the floor.
 
-Per scenario the exporters run one after the other (never at once, so they do not share the CPU), each
-scraped once to warm up (it fills our device cache) and then ROUNDS times (half as many, at least 3, from
-5000 domains on); per exporter: median scrape
+Per scenario the exporters run side by side, each scraped once to warm up (it fills our device cache), then
+in turn together with one round of the bare calls, ROUNDS rounds (half as many, at least 3, from 5000
+domains on), so that the shared machine's changing load hits all alike; per exporter: median scrape
 latency, CPU time per scrape (the process's utime+stime; and libvirtd's, when it is ours to watch),
 peak RSS (VmHWM), the domains it reported and the body size. Our exporter runs with
 web.max_snapshot_age 0, so every scrape is a full collection.
@@ -44,47 +44,77 @@ def peak_rss_kib(pid):
         return int(re.search(r"^VmHWM:\s+(\d+)", f.read(), re.M).group(1))
 
 
-def measure(name, args, port, rounds, work, daemon_pid=None):
-    proc = Process(args, os.path.join(work, f"{port}.log"))
-    url = f"http://127.0.0.1:{port}/metrics"
-    try:
-        # Connected and collecting (both export libvirt_up); that scrape is the warm-up.
-        wait_until(lambda: b"\nlibvirt_up 1" in http_get(url, timeout=600)[2], 180, f"{name} connected")
-        latencies, cpu0 = [], cpu_seconds(proc.pid)
-        dcpu0 = cpu_seconds(daemon_pid) if daemon_pid else 0
-        body = b""
-        for _ in range(rounds):
-            t0 = time.monotonic()
-            status, _, body = http_get(url, timeout=600)
-            latencies.append(time.monotonic() - t0)
-            assert status == 200, f"{name}: {status}"
-        row = {"exporter": name, "median_seconds": round(statistics.median(latencies), 4),
-               "cpu_seconds_per_scrape": round((cpu_seconds(proc.pid) - cpu0) / rounds, 4),
-               "peak_rss_kib": peak_rss_kib(proc.pid),
-               "domains_reported": len(set(re.findall(rb'domain="((?:[^"\\]|\\.)*)"', body))), "bytes": len(body)}
+class Target:
+    """One exporter process under measurement, with its samples."""
+
+    def __init__(self, name, args, port, work):
+        self.name, self.url = name, f"http://127.0.0.1:{port}/metrics"
+        self.proc = Process(args, os.path.join(work, f"{port}.log"))
+        self.latencies, self.cpu, self.daemon_cpu, self.body = [], 0.0, 0.0, b""
+
+    def warm_up(self):
+        # Connected and collecting (both exporters export libvirt_up); that scrape is the warm-up.
+        wait_until(lambda: b"\nlibvirt_up 1" in http_get(self.url, timeout=900)[2], 300, f"{self.name} connected")
+
+    def scrape(self, daemon_pid):
+        cpu0, dcpu0 = cpu_seconds(self.proc.pid), cpu_seconds(daemon_pid) if daemon_pid else 0
+        t0 = time.monotonic()
+        status, _, self.body = http_get(self.url, timeout=900)
+        self.latencies.append(time.monotonic() - t0)
+        self.cpu += cpu_seconds(self.proc.pid) - cpu0
+        self.daemon_cpu += cpu_seconds(daemon_pid) - dcpu0 if daemon_pid else 0
+        assert status == 200, f"{self.name}: {status}"
+
+    def row(self, daemon_pid):
+        n = len(self.latencies)
+        row = {"exporter": self.name, "median_seconds": round(statistics.median(self.latencies), 4),
+               "cpu_seconds_per_scrape": round(self.cpu / n, 4), "peak_rss_kib": peak_rss_kib(self.proc.pid),
+               "domains_reported": len(set(re.findall(rb'domain="((?:[^"\\]|\\.)*)"', self.body))),
+               "bytes": len(self.body)}
         if daemon_pid:
-            row["libvirtd_cpu_seconds_per_scrape"] = round((cpu_seconds(daemon_pid) - dcpu0) / rounds, 4)
+            row["libvirtd_cpu_seconds_per_scrape"] = round(self.daemon_cpu / n, 4)
         return row
-    finally:
-        proc.stop()
+
+
+def bare_round(bare_args):
+    """One timed round of the bare calls (bench/bare_stats.cpp with ROUNDS 0)."""
+    return json.loads(subprocess.run(bare_args, capture_output=True, text=True, check=True, timeout=900).stdout)
 
 
 def scenario(label, uri, domains, parallels, args, work, daemon_pid=None, per_domain=False):
+    """All exporters run at once (idle between their scrapes: no push, web.max_snapshot_age 0) and are
+    scraped in turn, round after round, so a change in the machine's load hits them alike."""
     rounds = args.rounds if domains < 5000 else max(3, args.rounds // 2)  # keeps the whole run < 15 min
-    rows = []
-    for p in parallels:
-        cfg = os.path.join(work, f"ours-{p}.yaml")
-        with open(cfg, "w") as f:
-            f.write(f"libvirt:\n  parallel: {p}\n  timeout: 600\nweb:\n  max_snapshot_age: 0\n  scrape_timeout: 600\n")
+    targets = []
+    try:
+        for p in parallels:
+            cfg = os.path.join(work, f"ours-{p}.yaml")
+            with open(cfg, "w") as f:
+                f.write(f"libvirt:\n  parallel: {p}\n  timeout: 900\n"
+                        "web:\n  max_snapshot_age: 0\n  scrape_timeout: 900\n")
+            port = free_port()
+            targets.append(Target(f"virt-exporter parallel={p}", [args.exporter, "--config", cfg, "--libvirt.uri", uri,
+                                                                    "--web.listen-address", f"127.0.0.1:{port}"],
+                                  port, work))
         port = free_port()
-        rows.append(measure(f"virt-exporter parallel={p}", [args.exporter, "--config", cfg, "--libvirt.uri", uri,
-                                                              "--web.listen-address", f"127.0.0.1:{port}"],
-                            port, rounds, work, daemon_pid))
-    port = free_port()
-    rows.append(measure("prometheus-libvirt-exporter", [GO_EXPORTER, f"--web.listen-address=127.0.0.1:{port}",
-                                                        f"--libvirt.uri={uri}"], port, rounds, work, daemon_pid))
-    bare_args = [args.bare, uri, str(rounds)] + (["--per-domain"] if per_domain else [])
-    bare = json.loads(subprocess.run(bare_args, capture_output=True, text=True, check=True, timeout=900).stdout)
+        targets.append(Target("prometheus-libvirt-exporter", [GO_EXPORTER, f"--web.listen-address=127.0.0.1:{port}",
+                                                              f"--libvirt.uri={uri}"], port, work))
+        for t in targets:
+            t.warm_up()
+        bare_args = [args.bare, uri, "0"] + (["--per-domain"] if per_domain else [])
+        bares = [bare_round(bare_args)]  # the warm-up
+        for _ in range(rounds):
+            for t in targets:
+                t.scrape(daemon_pid)
+            bares.append(bare_round(bare_args))
+        rows = [t.row(daemon_pid) for t in targets]
+    finally:
+        for t in targets:
+            t.proc.stop()
+    bare = bares[-1]
+    for key in ("median_seconds", "per_domain_seconds", "bulk_plus_per_domain_seconds"):
+        if key in bare:
+            bare[key] = round(statistics.median(b[key] for b in bares[1:]), 4)
     bare["exporter"] = "bare libvirt calls"
     rows.append(bare)
     for row in rows:
