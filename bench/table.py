@@ -23,6 +23,11 @@ def ms(s):
     return f"{s * 1000:,.0f} ms" if s >= 0.01 else f"{s * 1000:.1f} ms"
 
 
+def floor(bare):
+    """The bare calls for the same data: the bulk call, plus the per-domain calls where they were timed."""
+    return bare.get("bulk_plus_per_domain_seconds", bare["median_seconds"])
+
+
 def scenarios(rows):
     out = {}
     for r in rows:
@@ -42,7 +47,7 @@ def best(group):
 
 def scrape_table(groups):
     print("| libvirt | domains | exporter | reports | scrape (median) | CPU / scrape | libvirtd CPU / scrape | "
-          "peak RSS | Go ÷ this (latency) | this ÷ bare bulk |")
+          "peak RSS | Go ÷ this (latency) | this ÷ bare calls |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for (label, n), g in groups.items():
         go, bare = g.get(GO), g.get(BARE, {})
@@ -56,7 +61,7 @@ def scrape_table(groups):
                       " | | | | |")
                 continue
             vs_go = f"{go['median_seconds'] / r['median_seconds']:.2f}×" if go else ""
-            vs_bare = f"{r['median_seconds'] / bare['median_seconds']:.1f}×" if bare.get("median_seconds") else ""
+            vs_bare = f"{r['median_seconds'] / floor(bare):.1f}×" if bare.get("median_seconds") else ""
             daemon = ms(r["libvirtd_cpu_seconds_per_scrape"]) if "libvirtd_cpu_seconds_per_scrape" in r else ""
             print(f"| {label} | {n} | {name} | {r['domains_reported']} | {ms(r['median_seconds'])} | "
                   f"{ms(r['cpu_seconds_per_scrape'])} | {daemon} | {r['peak_rss_kib'] / 1024:.0f} MiB | {vs_go} | {vs_bare} |")
@@ -84,19 +89,20 @@ def targets(groups, rows, default):
         if not (go and o):
             continue
         speedup = go["median_seconds"] / o["median_seconds"]
+        p = o["exporter"].split("=")[1]
         if label.startswith("test driver, in process") and n == 1000:
             target("in-process test driver, 1000 domains: ≥ 10× faster than the Go exporter, reporting all 1000",
                    speedup >= 10 and o["domains_reported"] == 1000,
-                   f"{speedup:.1f}× ({ms(o['median_seconds'])} vs {ms(go['median_seconds'])}); we report "
+                   f"{speedup:.1f}× ({ms(o['median_seconds'])} vs {ms(go['median_seconds'])}, parallel {p}); we report "
                    f"{o['domains_reported']}, Go {go['domains_reported']}")
         if label.startswith("test driver over RPC") and n == 1000:
             target("RPC test driver, 1000 domains: ≥ 2× faster than the Go exporter", speedup >= 2,
-                   f"{speedup:.2f}× ({ms(o['median_seconds'])} vs {ms(go['median_seconds'])}); we report "
+                   f"{speedup:.2f}× ({ms(o['median_seconds'])} vs {ms(go['median_seconds'])}, parallel {p}); we report "
                    f"{o['domains_reported']}, Go {go['domains_reported']}")
         if n == 1000:
             rss = o["peak_rss_kib"] / go["peak_rss_kib"]
             target(f"{label}, 1000 domains: peak RSS ≤ 1/5 of the Go exporter's", rss <= 0.2,
-                   f"{rss:.2f} ({o['peak_rss_kib'] / 1024:.0f} vs {go['peak_rss_kib'] / 1024:.0f} MiB)")
+                   f"{rss:.2f} ({o['peak_rss_kib'] / 1024:.0f} vs {go['peak_rss_kib'] / 1024:.0f} MiB, parallel {p})")
         if label.startswith("real QEMU guests") and bare:
             p1, b = ours(g, 1), best(g)
             target(f"{n} real guests: scrape ≤ 1.1× the bare bulk call with parallel 1",
@@ -107,7 +113,7 @@ def targets(groups, rows, default):
                    b["median_seconds"] <= 0.6 * bare["median_seconds"],
                    f"{b['median_seconds'] / bare['median_seconds']:.2f}× ({b['exporter']}: {ms(b['median_seconds'])})")
             target(f"{n} real guests: ≥ 2× faster than the Go exporter", speedup >= 2,
-                   f"{speedup:.2f}× ({ms(o['median_seconds'])} vs {ms(go['median_seconds'])})")
+                   f"{speedup:.2f}× ({ms(o['median_seconds'])} vs {ms(go['median_seconds'])}, parallel {p})")
     for r in rows:
         if r.get("bench") == "render":
             target("rendering ≥ 1 million series per second", r["series_per_second"] >= 1e6,
@@ -143,7 +149,7 @@ def main():
         group_table(groups)
     print("\n### Rendering and push\n")
     other_table(rows)
-    print(f"\n### Targets (our figure with libvirt.parallel {default}, the default, unless said)\n")
+    print(f"\n### Targets (ours with libvirt.parallel {default}, the default, where it was measured)\n")
     targets(groups, rows, default)
 
 

@@ -32,7 +32,7 @@ struct LibvirtConfig {
     std::chrono::seconds timeout{10};  // LIBVIRT_TIMEOUT: budget of one collection's libvirt calls
     std::vector<std::string> stats_groups{"state", "cpu_total", "balloon", "vcpu", "interface", "block"};
     bool nowait = true;
-    unsigned parallel = 1;                       // libvirt connections one collection is split over (1: one bulk call)
+    unsigned parallel = 4;  // connections a collection is split over (1: one bulk call); see bench/README.md
     std::chrono::seconds device_cache_ttl{300};  // DEVICE_CACHE_TTL
     std::chrono::seconds keepalive_interval{5};
     unsigned keepalive_count = 5;
