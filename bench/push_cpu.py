@@ -10,16 +10,15 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
-from fixtures import Exporter, InfluxDB, wait_until  # noqa: E402
+from fixtures import Exporter, InfluxDB, wait_until, workdir  # noqa: E402
 
 exporter_bin, source_dir = sys.argv[1], sys.argv[2]
 domains = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
 intervals = int(sys.argv[4]) if len(sys.argv) > 4 else 10
-work = tempfile.mkdtemp(prefix="vexp-bench-")
+work = workdir("vexp-bench-push-")  # removed at exit
 node = os.path.join(work, "node.xml")
 subprocess.run([sys.executable, f"{source_dir}/tests/fixtures/nodes/generate_node.py", str(domains), "-o", node],
                check=True)
