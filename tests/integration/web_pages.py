@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -30,18 +31,26 @@ ENV_TOKEN = "s3cr3t-token-XYZ-env-5b1c"  # INFLUX_TOKEN
 URL_PASSWORD = "url-pa55-MNO-3e4d"       # a password inside push.url
 SECRETS = (TOKEN, FILE_TOKEN, ENV_TOKEN, URL_PASSWORD)
 DEMO_DOMAINS = 5
+DEBUG = ("--log.level", "debug")  # every exporter logs all it has to say
 
 
 def chromium(*args):
-    """Headless Chromium with its own profile in the workdir; returns its stdout."""
+    """Headless Chromium with its own HOME and profile in the workdir; returns its stdout. It runs in its
+    own process group, which is killed (by the leader's PID) if it does not finish in time."""
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     home = os.path.join(work, "chromium-home")
     os.makedirs(home, exist_ok=True)
-    env = dict(os.environ, HOME=home)
-    p = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                        "--disable-background-networking", f"--user-data-dir={home}/profile", *args],
-                       capture_output=True, text=True, timeout=90, env=env, start_new_session=True)
-    return p.stdout
+    p = subprocess.Popen([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          "--disable-background-networking", f"--user-data-dir={home}/profile", *args],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         env=dict(os.environ, HOME=home), start_new_session=True)
+    try:
+        out, _ = p.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        raise
+    return out
 
 
 def png_pixels(path):
@@ -116,9 +125,7 @@ def write(path, text):
 
 
 def push_config(name, url, secret_lines, database="vms"):
-    return write(os.path.join(work, name), f"""log:
-  level: debug
-push:
+    return write(os.path.join(work, name), f"""push:
   url: "{url}"
   database: "{database}"
   interval: 1
@@ -146,7 +153,7 @@ http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
 influx = InfluxDB(work)
 token_file = write(os.path.join(work, "token"), FILE_TOKEN + "\n")
 good_cfg = push_config("good.yaml", influx.url, f'  token: "{TOKEN}"\n')
-exp = Exporter(exporter_bin, work, uri, ["--config", good_cfg])
+exp = Exporter(exporter_bin, work, uri, ["--config", good_cfg, *DEBUG])
 others, refuser = [], None
 try:
     tap.run("the exporter pushes to InfluxDB with the token from its config file", lambda: wait_until(
@@ -174,7 +181,8 @@ try:
         assert status == 200 and headers.get("Content-Type") == "application/json", (status, headers)
         assert c["libvirt"]["uri"] == uri and c["push"]["url"] == influx.url, c
         assert c["web"]["listen_addresses"] == [f"127.0.0.1:{exp.port}"], c["web"]
-        assert c["push"]["interval"] == 1 and c["push"]["batch_max_sec"] == 0.2 and c["log"]["level"] == "debug", c
+        assert c["push"]["interval"] == 1 and c["push"]["batch_max_sec"] == 0.2, c
+        assert c["log"]["level"] == "debug", c["log"]  # from the flag: the logs checked below are at debug
         assert c["push"]["token"] == "***", c["push"]
     tap.run("/api/config is the effective configuration as JSON, the token masked as ***", config)
 
@@ -214,19 +222,20 @@ try:
                               f'  token_file: "{token_file}"\n')
     closed_cfg = push_config("closed.yaml", f"http://127.0.0.1:{closed_port}", f'  token: "{TOKEN}"\n')
     env_token = dict(os.environ, INFLUX_TOKEN=ENV_TOKEN)
-    others = [Exporter(exporter_bin, work, uri, ["--config", refused_cfg]),
-              Exporter(exporter_bin, work, uri, ["--config", closed_cfg], env=env_token)]
+    others = [Exporter(exporter_bin, work, uri, ["--config", refused_cfg, *DEBUG]),
+              Exporter(exporter_bin, work, uri, ["--config", closed_cfg, *DEBUG], env=env_token)]
     for other, what in zip(others, ("HTTP 401", "network_error")):
         wait_until(lambda: what in other.output(), 20, f"a failed write ({what}) in the log")
     masked = [json.loads(http_get(o.url + "/api/config")[2])["push"] for o in others]
     tap.check(masked[0]["token"] == "***" and masked[0]["url"] == f"http://user:***@127.0.0.1:{refuser_port}"
               and masked[1]["token"] == "***", "a token_file token, an INFLUX_TOKEN and a URL password are *** "
               "in /api/config", masked)
-    failing_pages = "".join(http_get(o.url + p)[2].decode() for o in others for p in ("/", "/api/status", "/api/config"))
+    failing_pages = "".join(http_get(o.url + p)[2].decode()
+                            for o in others for p in ("/", "/api/status", "/api/config"))
     tap.check('id="push-status">running<' in failing_pages and "HTTP 401" in failing_pages,
               "the failing exporters' pages show the push and its last error")
-    printed = "".join(subprocess.run([exporter_bin, "--config", cfg, "--print-config"], capture_output=True,
-                                     text=True, env=env_token, timeout=30).stdout
+    printed = "".join(subprocess.run([exporter_bin, "--config", cfg, "--print-config", *DEBUG],
+                                     capture_output=True, text=True, env=env_token, timeout=30).stdout
                       for cfg in (good_cfg, refused_cfg, closed_cfg))
     tap.check(printed.count('token: "***"') == 3, "--print-config masks the token from each source")
     for o in others:
@@ -234,7 +243,7 @@ try:
     exp.stop()
     logs = exp.output() + "".join(o.output() for o in others)
     echo = Exporter(exporter_bin, work, uri, ["--config", push_config(
-        "echo.yaml", f"http://127.0.0.1:{refuser_port}", f'  token_file: "{token_file}"\n', "echo")])
+        "echo.yaml", f"http://127.0.0.1:{refuser_port}", f'  token_file: "{token_file}"\n', "echo"), *DEBUG])
     try:
         wait_until(lambda: "bad credentials" in echo.output(), 20, "the echoed credentials in the log")
         echoed = echo.output() + "".join(http_get(echo.url + p)[2].decode() for p in ("/", "/api/status"))
