@@ -55,7 +55,7 @@ bool is_loopback(std::string_view addr) noexcept
     return addr == "::1" || addr.starts_with("127.");
 }
 
-bool StatusApiHandler::handleGet(CivetServer*, mg_connection* conn)
+bool StatusApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
     try {
         send(conn, json(200, status_json(status_)));
@@ -65,19 +65,24 @@ bool StatusApiHandler::handleGet(CivetServer*, mg_connection* conn)
     return true;
 }
 
-bool PushControlHandler::handlePost(CivetServer*, mg_connection* conn)
+bool PushControlHandler::handlePost(CivetServer*, mg_connection* conn) noexcept
 {
-    const mg_request_info* info = mg_get_request_info(conn);
-    const std::string_view remote = info && info->remote_addr[0] ? info->remote_addr : "";
-    if (!is_loopback(remote)) {
-        util::log_warn("http", "refused push control from " + std::string(remote) + ": only loopback clients may");
-        send(conn, json(403, "{\"error\":\"push control is only allowed from loopback\"}\n"));
-    } else if (!status_.push_control) {
-        send(conn, json(404, "{\"error\":\"no push is configured\"}\n"));
-    } else {
-        status_.push_control(run_);
-        util::log_info("http", std::string("push ") + (run_ ? "started" : "stopped") + " by " + std::string(remote));
-        send(conn, json(200, std::string("{\"push\":\"") + (run_ ? "running" : "stopped") + "\"}\n"));
+    try {
+        const mg_request_info* info = mg_get_request_info(conn);
+        const std::string_view remote = info && info->remote_addr[0] ? info->remote_addr : "";
+        if (!is_loopback(remote)) {
+            util::log_warn("http", "refused push control from " + std::string(remote) + ": only loopback clients may");
+            send(conn, json(403, "{\"error\":\"push control is only allowed from loopback\"}\n"));
+        } else if (!status_.push_control) {
+            send(conn, json(404, "{\"error\":\"no push is configured\"}\n"));
+        } else {
+            status_.push_control(run_);
+            util::log_info("http",
+                           std::string("push ") + (run_ ? "started" : "stopped") + " by " + std::string(remote));
+            send(conn, json(200, std::string("{\"push\":\"") + (run_ ? "running" : "stopped") + "\"}\n"));
+        }
+    } catch (const std::exception&) {
+        send(conn, json(500, "{\"error\":\"internal error\"}\n"));
     }
     return true;
 }

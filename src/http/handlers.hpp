@@ -1,5 +1,6 @@
 // The endpoint handlers the Server registers (internal to src/http). Each runs on CivetWeb worker
-// threads and catches everything: a handler never lets an exception into CivetWeb.
+// threads and catches everything: a handler never lets an exception into CivetWeb (they are noexcept; only
+// running out of memory while writing the 500 itself would end the process instead).
 #pragma once
 
 #include <CivetServer.h>
@@ -11,7 +12,7 @@ namespace http {
 class MetricsHandler : public CivetHandler {
 public:
     explicit MetricsHandler(const prom::SnapshotCollectable& metrics) : metrics_(metrics) {}
-    bool handleGet(CivetServer* server, mg_connection* conn) override;
+    bool handleGet(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
     const prom::SnapshotCollectable& metrics_;
@@ -23,7 +24,7 @@ public:
         : status_(status), metrics_path_(std::move(metrics_path))
     {
     }
-    bool handleGet(CivetServer* server, mg_connection* conn) override;
+    bool handleGet(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
     const StatusSource& status_;
@@ -34,7 +35,7 @@ class HealthHandler : public CivetHandler {
 public:
     // ready == false: /healthz (alive while the process answers); true: /readyz (libvirt connected).
     HealthHandler(const StatusSource& status, bool ready) : status_(status), ready_(ready) {}
-    bool handleGet(CivetServer* server, mg_connection* conn) override;
+    bool handleGet(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
     const StatusSource& status_;
@@ -45,7 +46,7 @@ private:
 class StatusApiHandler : public CivetHandler {
 public:
     explicit StatusApiHandler(const StatusSource& status) : status_(status) {}
-    bool handleGet(CivetServer* server, mg_connection* conn) override;
+    bool handleGet(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
     const StatusSource& status_;
@@ -56,7 +57,7 @@ private:
 class VmsApiHandler : public CivetHandler {
 public:
     explicit VmsApiHandler(const StatusSource& status) : status_(status) {}
-    bool handleGet(CivetServer* server, mg_connection* conn) override;
+    bool handleGet(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
     const StatusSource& status_;
@@ -66,7 +67,7 @@ private:
 class ConfigApiHandler : public CivetHandler {
 public:
     explicit ConfigApiHandler(const StatusSource& status) : status_(status) {}
-    bool handleGet(CivetServer* server, mg_connection* conn) override;
+    bool handleGet(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
     const StatusSource& status_;
@@ -87,7 +88,7 @@ const char* state_name(int state) noexcept;
 class PushControlHandler : public CivetHandler {
 public:
     PushControlHandler(const StatusSource& status, bool run) : status_(status), run_(run) {}
-    bool handlePost(CivetServer* server, mg_connection* conn) override;
+    bool handlePost(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
     const StatusSource& status_;

@@ -3,7 +3,7 @@
 
 namespace http {
 
-bool HealthHandler::handleGet(CivetServer*, mg_connection* conn)
+bool HealthHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
     Response r;
     if (!ready_) {

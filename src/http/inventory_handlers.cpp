@@ -85,7 +85,7 @@ std::string vms_json(const collect::Snapshot* snapshot)
     return w.take() + "\n";
 }
 
-bool VmsApiHandler::handleGet(CivetServer*, mg_connection* conn)
+bool VmsApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
     try {
         const auto snap = status_.latest_snapshot ? status_.latest_snapshot() : nullptr;
@@ -96,7 +96,7 @@ bool VmsApiHandler::handleGet(CivetServer*, mg_connection* conn)
     return true;
 }
 
-bool ConfigApiHandler::handleGet(CivetServer*, mg_connection* conn)
+bool ConfigApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
     try {
         if (status_.config_json)

@@ -100,7 +100,7 @@ std::string landing_page(const StatusSource& status, const std::string& metrics_
     return html;
 }
 
-bool LandingHandler::handleGet(CivetServer*, mg_connection* conn)
+bool LandingHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
     const auto* info = mg_get_request_info(conn);
     Response r;

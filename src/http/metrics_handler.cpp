@@ -8,7 +8,7 @@
 
 namespace http {
 
-bool MetricsHandler::handleGet(CivetServer*, mg_connection* conn)
+bool MetricsHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
     Response r;
     try {
