@@ -1,70 +1,98 @@
 // Per-disk counters and the disk info metric: libvirt_domain_block_stats_* (inovex names), plus
 // errors, allocation and physical size, which inovex does not export.
 #include "prom/families.hpp"
-#include "prom/family_builder.hpp"
 
 namespace prom {
+namespace {
 
-void add_block_families(const Scrape& scrape, Families& out)
+using collect::DiskSample;
+
+struct DiskFamily {
+    Family family;
+    collect::OptU64 DiskSample::*field;
+    Unit unit;  // Unit::one: a count or bytes, written as an exact integer
+};
+
+constexpr DiskFamily families[] = {
+    {{"libvirt_domain_block_stats_read_bytes_total", "Number of bytes read from a block device.", Type::counter},
+     &DiskSample::rd_bytes,
+     Unit::one},
+    {{"libvirt_domain_block_stats_read_requests_total", "Number of read requests from a block device.", Type::counter},
+     &DiskSample::rd_reqs,
+     Unit::one},
+    {{"libvirt_domain_block_stats_read_time_seconds_total", "Total time spent on reads from a block device.",
+      Type::counter},
+     &DiskSample::rd_times,
+     Unit::ns},
+    {{"libvirt_domain_block_stats_write_bytes_total", "Number of bytes written to a block device.", Type::counter},
+     &DiskSample::wr_bytes,
+     Unit::one},
+    {{"libvirt_domain_block_stats_write_requests_total", "Number of write requests to a block device.", Type::counter},
+     &DiskSample::wr_reqs,
+     Unit::one},
+    {{"libvirt_domain_block_stats_write_time_seconds_total", "Total time spent on writes to a block device.",
+      Type::counter},
+     &DiskSample::wr_times,
+     Unit::ns},
+    {{"libvirt_domain_block_stats_flush_requests_total", "Total flush requests to a block device.", Type::counter},
+     &DiskSample::fl_reqs,
+     Unit::one},
+    {{"libvirt_domain_block_stats_flush_time_seconds_total", "Total time spent on cache flushes to a block device.",
+      Type::counter},
+     &DiskSample::fl_times,
+     Unit::ns},
+    {{"libvirt_domain_block_stats_errors_total", "Number of I/O errors on a block device (Xen only).", Type::counter},
+     &DiskSample::errors,
+     Unit::one},
+    {{"libvirt_domain_block_stats_capacity_bytes", "Logical size of the block device backing image.", Type::gauge},
+     &DiskSample::capacity,
+     Unit::one},
+    {{"libvirt_domain_block_stats_allocation_bytes", "Highest allocated extent of the block device backing image.",
+      Type::gauge},
+     &DiskSample::allocation,
+     Unit::one},
+    {{"libvirt_domain_block_stats_physical_bytes", "Physical size of the block device backing image's container.",
+      Type::gauge},
+     &DiskSample::physical,
+     Unit::one},
+};
+
+// target_device sits among the attributes in inovex's order, so the info set is built per disk.
+void write_info(const DomainLabels& labels, TextWriter& out)
+{
+    const auto& domains = labels.domains();
+    std::string set;
+    out.family({"libvirt_domain_block_stats_info", "Metadata information on block devices.", Type::gauge});
+    for (std::size_t d = 0; d < domains.size(); ++d) {
+        for (const DiskSample& b : domains[d].disks) {
+            const collect::DiskInfo* i = b.info;
+            if (!i) continue;
+            set.assign(labels.domain(d));
+            append_label(set, "disk_type", i->type);
+            append_label(set, "disk_device", i->device);
+            append_label(set, "target_bus", i->bus);
+            append_label(set, "driver_type", i->driver_type);
+            append_label(set, "driver_cache", i->driver_cache);
+            append_label(set, "source_file", i->source);
+            append_label(set, "source_protocol", i->source_protocol);
+            append_label(set, "target_device", b.name);
+            append_label(set, "serial", i->serial);
+            out.sample(set, 1);
+        }
+    }
+}
+
+}  // namespace
+
+void write_block_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out)
 {
     if (!scrape.snapshot) return;
-    using prometheus::MetricType;
-    const std::string p = "libvirt_domain_block_stats_";
-    FamilyBuilder info(out, p + "info", "Metadata information on block devices.", MetricType::Gauge);
-    FamilyBuilder rd_bytes(out, p + "read_bytes_total", "Number of bytes read from a block device.",
-                           MetricType::Counter);
-    FamilyBuilder rd_reqs(out, p + "read_requests_total", "Number of read requests from a block device.",
-                          MetricType::Counter);
-    FamilyBuilder rd_time(out, p + "read_time_seconds_total", "Total time spent on reads from a block device.",
-                          MetricType::Counter);
-    FamilyBuilder wr_bytes(out, p + "write_bytes_total", "Number of bytes written to a block device.",
-                           MetricType::Counter);
-    FamilyBuilder wr_reqs(out, p + "write_requests_total", "Number of write requests to a block device.",
-                          MetricType::Counter);
-    FamilyBuilder wr_time(out, p + "write_time_seconds_total", "Total time spent on writes to a block device.",
-                          MetricType::Counter);
-    FamilyBuilder fl_reqs(out, p + "flush_requests_total", "Total flush requests to a block device.",
-                          MetricType::Counter);
-    FamilyBuilder fl_time(out, p + "flush_time_seconds_total", "Total time spent on cache flushes to a block device.",
-                          MetricType::Counter);
-    FamilyBuilder errors(out, p + "errors_total", "Number of I/O errors on a block device (Xen only).",
-                         MetricType::Counter);
-    FamilyBuilder capacity(out, p + "capacity_bytes", "Logical size of the block device backing image.",
-                           MetricType::Gauge);
-    FamilyBuilder allocation(out, p + "allocation_bytes", "Highest allocated extent of the block device backing image.",
-                             MetricType::Gauge);
-    FamilyBuilder physical(out, p + "physical_bytes", "Physical size of the block device backing image's container.",
-                           MetricType::Gauge);
-
-    for (const auto& d : scrape.snapshot->domains) {
-        for (const auto& b : d.disks) {
-            const Labels labels = domain_labels(d.name, d.uuid, {{"target_device", b.name}});
-            if (const collect::DiskInfo* i = b.info) {
-                info.add(domain_labels(d.name, d.uuid,
-                                       {{"disk_type", i->type},
-                                        {"disk_device", i->device},
-                                        {"target_bus", i->bus},
-                                        {"driver_type", i->driver_type},
-                                        {"driver_cache", i->driver_cache},
-                                        {"source_file", i->source},
-                                        {"source_protocol", i->source_protocol},
-                                        {"target_device", b.name},
-                                        {"serial", i->serial}}),
-                         1);
-            }
-            rd_bytes.add(labels, b.rd_bytes);
-            rd_reqs.add(labels, b.rd_reqs);
-            rd_time.add(labels, b.rd_times, ns);
-            wr_bytes.add(labels, b.wr_bytes);
-            wr_reqs.add(labels, b.wr_reqs);
-            wr_time.add(labels, b.wr_times, ns);
-            fl_reqs.add(labels, b.fl_reqs);
-            fl_time.add(labels, b.fl_times, ns);
-            errors.add(labels, b.errors);
-            capacity.add(labels, b.capacity);
-            allocation.add(labels, b.allocation);
-            physical.add(labels, b.physical);
-        }
+    write_info(labels, out);
+    for (const DiskFamily& f : families) {
+        if (f.unit == Unit::one)
+            each_disk(out, labels, f.family, [&](const DiskSample& b) { return b.*f.field; });
+        else
+            each_disk(out, labels, f.family, [&](const DiskSample& b) { return to_base(b.*f.field, f.unit); });
     }
 }
 

@@ -1,12 +1,11 @@
 // libvirt_domains, libvirt_domain_info, libvirt_domain_openstack_info, libvirt_domain_info_* —
 // names and labels of inovex/prometheus-libvirt-exporter, plus `uuid` on every per-domain series.
 #include "prom/families.hpp"
-#include "prom/family_builder.hpp"
 
 namespace prom {
 namespace {
 
-using prometheus::MetricType;
+using collect::DomainSample;
 
 const char* state_description(int state)
 {
@@ -24,61 +23,72 @@ const char* state_description(int state)
     }
 }
 
+// The _info families carry their metadata as labels; `set` is one scratch string reused for all of them.
+void write_info_families(const DomainLabels& labels, TextWriter& out)
+{
+    const auto& domains = labels.domains();
+    std::string set;
+    out.family({"libvirt_domain_info", "Metadata labels for the domain.", Type::gauge});
+    for (std::size_t i = 0; i < domains.size(); ++i) {
+        const DomainSample& d = domains[i];
+        const collect::DomainDevices* x = d.devices.get();
+        set.assign(labels.domain(i));
+        append_label(set, "os_type", x ? x->os_type : "");
+        append_label(set, "os_type_arch", x ? x->arch : "");
+        append_label(set, "os_type_machine", x ? x->machine : "");
+        append_label(set, "vmid", d.vmid);
+        out.sample(set, 1);
+    }
+    out.family({"libvirt_domain_openstack_info", "OpenStack Metadata labels for the domain.", Type::gauge});
+    for (std::size_t i = 0; i < domains.size(); ++i) {
+        const DomainSample& d = domains[i];
+        if (!d.devices || !d.devices->nova) continue;
+        const auto& n = *d.devices->nova;
+        set.assign(labels.domain(i));
+        append_label(set, "instance_name", n.instance_name);
+        append_label(set, "instance_id", d.uuid);
+        append_label(set, "flavor_name", n.flavor);
+        append_label(set, "user_name", n.user_name);
+        append_label(set, "user_id", n.user_uuid);
+        append_label(set, "project_name", n.project_name);
+        append_label(set, "project_id", n.project_uuid);
+        out.sample(set, 1);
+    }
+    out.family({"libvirt_domain_info_state", "Code of the domain state.", Type::gauge});
+    for (std::size_t i = 0; i < domains.size(); ++i) {
+        if (!domains[i].state.state) continue;
+        const int state = *domains[i].state.state;
+        set.clear();
+        append_label(set, "state_desc", state_description(state));
+        out.sample(labels.domain(i), set, state);
+    }
+}
+
 }  // namespace
 
-void add_domain_families(const Scrape& scrape, Families& out)
+void write_domain_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out)
 {
     if (!scrape.snapshot || !scrape.snapshot->libvirt_up) return;
-    const auto& domains = scrape.snapshot->domains;
-    {
-        FamilyBuilder f(out, "libvirt_domains", "Number of domains.", MetricType::Gauge);
-        f.add({}, static_cast<double>(domains.size()));
-    }
-    FamilyBuilder info(out, "libvirt_domain_info", "Metadata labels for the domain.", MetricType::Gauge);
-    FamilyBuilder nova(out, "libvirt_domain_openstack_info", "OpenStack Metadata labels for the domain.",
-                       MetricType::Gauge);
-    FamilyBuilder state(out, "libvirt_domain_info_state", "Code of the domain state.", MetricType::Gauge);
-    FamilyBuilder reason(out, "libvirt_domain_info_state_reason",
-                         "Code of the reason for the domain state (virDomain<State>Reason).", MetricType::Gauge);
-    FamilyBuilder maxmem(out, "libvirt_domain_info_maximum_memory_bytes",
-                         "Maximum allowed memory of the domain, in bytes.", MetricType::Gauge);
-    FamilyBuilder mem(out, "libvirt_domain_info_memory_usage_bytes", "Memory usage of the domain, in bytes.",
-                      MetricType::Gauge);
-    FamilyBuilder vcpus(out, "libvirt_domain_info_virtual_cpus", "Number of virtual CPUs for the domain.",
-                        MetricType::Gauge);
-    FamilyBuilder cpu(out, "libvirt_domain_info_cpu_time_seconds_total",
-                      "Amount of CPU time used by the domain, in seconds.", MetricType::Counter);
-
-    for (const auto& d : domains) {
-        const Labels labels = domain_labels(d.name, d.uuid);
-        const collect::DomainDevices* x = d.devices.get();
-        info.add(domain_labels(d.name, d.uuid,
-                               {{"os_type", x ? x->os_type : ""},
-                                {"os_type_arch", x ? x->arch : ""},
-                                {"os_type_machine", x ? x->machine : ""},
-                                {"vmid", d.vmid}}),
-                 1);
-        if (x && x->nova) {
-            const auto& n = *x->nova;
-            nova.add(domain_labels(d.name, d.uuid,
-                                   {{"instance_name", n.instance_name},
-                                    {"instance_id", d.uuid},
-                                    {"flavor_name", n.flavor},
-                                    {"user_name", n.user_name},
-                                    {"user_id", n.user_uuid},
-                                    {"project_name", n.project_name},
-                                    {"project_id", n.project_uuid}}),
-                     1);
-        }
-        if (d.state.state)
-            state.add(domain_labels(d.name, d.uuid, {{"state_desc", state_description(*d.state.state)}}),
-                      *d.state.state);
-        reason.add(labels, d.state.reason);
-        maxmem.add(labels, d.balloon.maximum, kib);
-        mem.add(labels, d.balloon.current, kib);
-        vcpus.add(labels, d.vcpu.current);
-        cpu.add(labels, d.cpu.time, ns);
-    }
+    out.single({"libvirt_domains", "Number of domains.", Type::gauge}, labels.domains().size());
+    write_info_families(labels, out);
+    each_domain(out, labels,
+                {"libvirt_domain_info_state_reason",
+                 "Code of the reason for the domain state (virDomain<State>Reason).", Type::gauge},
+                [](const DomainSample& d) { return d.state.reason; });
+    each_domain(
+        out, labels,
+        {"libvirt_domain_info_maximum_memory_bytes", "Maximum allowed memory of the domain, in bytes.", Type::gauge},
+        [](const DomainSample& d) { return to_base(d.balloon.maximum, Unit::kib); });
+    each_domain(out, labels,
+                {"libvirt_domain_info_memory_usage_bytes", "Memory usage of the domain, in bytes.", Type::gauge},
+                [](const DomainSample& d) { return to_base(d.balloon.current, Unit::kib); });
+    each_domain(out, labels,
+                {"libvirt_domain_info_virtual_cpus", "Number of virtual CPUs for the domain.", Type::gauge},
+                [](const DomainSample& d) { return d.vcpu.current; });
+    each_domain(out, labels,
+                {"libvirt_domain_info_cpu_time_seconds_total", "Amount of CPU time used by the domain, in seconds.",
+                 Type::counter},
+                [](const DomainSample& d) { return to_base(d.cpu.time, Unit::ns); });
 }
 
 }  // namespace prom

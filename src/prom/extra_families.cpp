@@ -2,21 +2,22 @@
 // other numeric field the parser kept by name. Names are derived from libvirt's field names: numeric
 // components become labels named after the component before them ("iothread.3.poll-max-ns" →
 // libvirt_domain_iothread_poll_max_ns{iothread="3"}).
+#include <algorithm>
 #include <cctype>
-#include <map>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "prom/families.hpp"
-#include "prom/family_builder.hpp"
 
 namespace prom {
 namespace {
 
 struct Derived {
     std::string name;
-    Labels labels;
-    prometheus::MetricType type = prometheus::MetricType::Gauge;
-    double scale = 1.0;
+    std::string labels;  // escaped, e.g. iothread="3"
+    Type type = Type::gauge;
+    Unit unit = Unit::one;
 };
 
 bool all_digits(std::string_view s)
@@ -40,7 +41,7 @@ Derived derive(std::string_view field)
         const auto dot = field.find('.');
         const std::string_view part = field.substr(0, dot);
         if (all_digits(part))
-            d.labels.push_back({sanitize(previous), std::string(part)});
+            append_label(d.labels, sanitize(previous), part);
         else
             d.name += "_" + sanitize(part);
         previous = part;
@@ -53,47 +54,56 @@ Derived derive(std::string_view field)
     if (d.name.ends_with("_ns")) {  // e.g. iothread poll-max-ns: base units, as promtool asks
         d.name.resize(d.name.size() - 3);
         d.name += "_seconds";
-        d.scale = ns;
+        d.unit = Unit::ns;
     }
     if (d.name.starts_with("libvirt_domain_perf_")) {
-        d.type = prometheus::MetricType::Counter;  // perf events only count up
+        d.type = Type::counter;  // perf events only count up
         d.name += "_total";
     } else if (d.name.starts_with("libvirt_domain_cpu_haltpoll_") && d.name.ends_with("_time")) {
-        d.type = prometheus::MetricType::Counter;
+        d.type = Type::counter;
         d.name.resize(d.name.size() - 5);
         d.name += "_seconds_total";
-        d.scale = ns;
+        d.unit = Unit::ns;
     }
     return d;
 }
 
+// One sample to write: which field of which domain, under which derived family.
+struct Entry {
+    const Derived* derived;
+    std::size_t domain;
+    const collect::ExtraField* field;
+};
+
 }  // namespace
 
-void add_extra_families(const Scrape& scrape, Families& out)
+void write_extra_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out)
 {
     if (!scrape.snapshot) return;
-    // std::map keeps the output order stable from scrape to scrape.
-    std::map<std::string, prometheus::MetricFamily> families;
-    for (const auto& d : scrape.snapshot->domains) {
-        for (const auto& e : d.extra) {
-            Derived derived = derive(e.name);
-            auto& family = families[derived.name];
-            if (family.name.empty()) {
-                family.name = derived.name;
-                family.help = "libvirt domain statistic " + e.name + " (as reported by libvirt).";
-                family.type = derived.type;
-            }
-            prometheus::ClientMetric m;
-            m.label = domain_labels(d.name, d.uuid, std::move(derived.labels));
-            const double v = e.value * derived.scale;
-            if (family.type == prometheus::MetricType::Counter)
-                m.counter.value = v;
-            else
-                m.gauge.value = v;
-            family.metric.push_back(std::move(m));
+    const auto& domains = labels.domains();
+    // Most domains report the same field names: each is derived once.
+    std::unordered_map<std::string_view, Derived> derived;
+    std::vector<Entry> entries;
+    for (std::size_t d = 0; d < domains.size(); ++d) {
+        for (const auto& e : domains[d].extra) {
+            auto it = derived.find(e.name);
+            if (it == derived.end()) it = derived.emplace(e.name, derive(e.name)).first;
+            entries.push_back({&it->second, d, &e});
         }
     }
-    for (auto& [name, family] : families) out.push_back(std::move(family));
+    // Families in name order, so the output is stable from scrape to scrape; samples in snapshot order.
+    // A family's HELP names the first field that produced it.
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.derived->name < b.derived->name; });
+    std::string help;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const Derived& f = *entries[i].derived;
+        if (i == 0 || entries[i - 1].derived->name != f.name) {
+            help = "libvirt domain statistic " + entries[i].field->name + " (as reported by libvirt).";
+            out.family({f.name, help, f.type});
+        }
+        out.sample(labels.domain(entries[i].domain), f.labels, to_base(entries[i].field->value, f.unit));
+    }
 }
 
 }  // namespace prom

@@ -1,26 +1,22 @@
-// Every metric group of /metrics, one file each; build_families() runs them all over one scrape.
-// A new group is one new file and one line in `groups` below.
+// Every metric group of /metrics, one file each; render_text() writes them all for one scrape.
+// A new group is one new file and one line in the group lists below.
 //
 // Pure functions of their inputs: called on an HTTP thread at scrape time, they read an immutable
-// Snapshot and plain counters and build fresh MetricFamily values. Throw only std::bad_alloc.
+// Snapshot and plain counters and write fresh text. Throw only std::bad_alloc.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
-#include <vector>
-
-#include <prometheus/metric_family.h>
 
 #include "collect/device_cache.hpp"
 #include "collect/domain_sample.hpp"
+#include "prom/domain_labels.hpp"
+#include "prom/text_writer.hpp"
 #include "util/process_stats.hpp"
 
 namespace prom {
-
-using Families = std::vector<prometheus::MetricFamily>;
 
 // The InfluxDB push loop's counters, as the push library reports them (copied, so prom does not depend
 // on influx).
@@ -53,28 +49,29 @@ struct Scrape {
     ExporterStatus status;
 };
 
-void add_domain_families(const Scrape& scrape, Families& out);
-void add_cpu_families(const Scrape& scrape, Families& out);
-void add_memory_families(const Scrape& scrape, Families& out);
-void add_interface_families(const Scrape& scrape, Families& out);
-void add_block_families(const Scrape& scrape, Families& out);
-void add_extra_families(const Scrape& scrape, Families& out);
-void add_exporter_families(const Scrape& scrape, Families& out);
-void add_push_families(const Scrape& scrape, Families& out);
-void add_process_families(const Scrape& scrape, Families& out);
+// Each writes its families in a fixed order; `labels` holds the escaped label sets of the snapshot's
+// domains (empty without a snapshot).
+void write_domain_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_cpu_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_memory_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_interface_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_block_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_extra_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_exporter_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_push_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_process_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 
-using GroupBuilder = void (*)(const Scrape&, Families&);
-// In exposition order. The snapshot groups read only scrape.snapshot, so their text is the same for every
-// scrape of one snapshot; the others also read scrape.status (staleness, push and process counters).
-inline constexpr GroupBuilder status_head_groups[] = {add_exporter_families};
-inline constexpr GroupBuilder snapshot_groups[] = {
-    add_domain_families,    add_cpu_families,   add_memory_families,
-    add_interface_families, add_block_families, add_extra_families,
+using GroupWriter = void (*)(const Scrape&, const DomainLabels&, TextWriter&);
+// In exposition order: the exporter's health first, then what the snapshot holds, then the push loop and
+// the process.
+inline constexpr GroupWriter groups[] = {
+    write_exporter_families, write_domain_families,    write_cpu_families,
+    write_memory_families,   write_interface_families, write_block_families,
+    write_extra_families,    write_push_families,      write_process_families,
 };
-inline constexpr GroupBuilder status_tail_groups[] = {add_push_families, add_process_families};
 
-// Every group, or the families of the given groups only (empty families removed).
-Families build_families(const Scrape& scrape);
-Families build_families(const Scrape& scrape, std::span<const GroupBuilder> selected);
+// The whole exposition of one scrape (Prometheus text format 0.0.4) in one string (defined beside
+// SnapshotCollectable::render, its caller, in snapshot_collectable.cpp).
+std::string render_text(const Scrape& scrape);
 
 }  // namespace prom

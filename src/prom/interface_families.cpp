@@ -1,55 +1,68 @@
 // Per-NIC counters and the NIC info metric: libvirt_domain_interface_stats_* (inovex names).
 #include "prom/families.hpp"
-#include "prom/family_builder.hpp"
 
 namespace prom {
+namespace {
 
-void add_interface_families(const Scrape& scrape, Families& out)
+using collect::NicSample;
+
+struct NicFamily {
+    Family family;
+    collect::OptU64 NicSample::*field;
+};
+
+constexpr NicFamily counters[] = {
+    {{"libvirt_domain_interface_stats_receive_bytes_total", "Number of bytes received on a network interface.",
+      Type::counter},
+     &NicSample::rx_bytes},
+    {{"libvirt_domain_interface_stats_receive_packets_total", "Number of packets received on a network interface.",
+      Type::counter},
+     &NicSample::rx_pkts},
+    {{"libvirt_domain_interface_stats_receive_errors_total", "Number of packet receive errors on a network interface.",
+      Type::counter},
+     &NicSample::rx_errs},
+    {{"libvirt_domain_interface_stats_receive_drops_total", "Number of packet receive drops on a network interface.",
+      Type::counter},
+     &NicSample::rx_drop},
+    {{"libvirt_domain_interface_stats_transmit_bytes_total", "Number of bytes transmitted on a network interface.",
+      Type::counter},
+     &NicSample::tx_bytes},
+    {{"libvirt_domain_interface_stats_transmit_packets_total", "Number of packets transmitted on a network interface.",
+      Type::counter},
+     &NicSample::tx_pkts},
+    {{"libvirt_domain_interface_stats_transmit_errors_total",
+      "Number of packet transmit errors on a network interface.", Type::counter},
+     &NicSample::tx_errs},
+    {{"libvirt_domain_interface_stats_transmit_drops_total", "Number of packet transmit drops on a network interface.",
+      Type::counter},
+     &NicSample::tx_drop},
+};
+
+}  // namespace
+
+void write_interface_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out)
 {
     if (!scrape.snapshot) return;
-    using prometheus::MetricType;
-    const std::string p = "libvirt_domain_interface_stats_";
-    FamilyBuilder info(out, p + "info", "Metadata on network interfaces.", MetricType::Gauge);
-    FamilyBuilder rx_bytes(out, p + "receive_bytes_total", "Number of bytes received on a network interface.",
-                           MetricType::Counter);
-    FamilyBuilder rx_pkts(out, p + "receive_packets_total", "Number of packets received on a network interface.",
-                          MetricType::Counter);
-    FamilyBuilder rx_errs(out, p + "receive_errors_total", "Number of packet receive errors on a network interface.",
-                          MetricType::Counter);
-    FamilyBuilder rx_drop(out, p + "receive_drops_total", "Number of packet receive drops on a network interface.",
-                          MetricType::Counter);
-    FamilyBuilder tx_bytes(out, p + "transmit_bytes_total", "Number of bytes transmitted on a network interface.",
-                           MetricType::Counter);
-    FamilyBuilder tx_pkts(out, p + "transmit_packets_total", "Number of packets transmitted on a network interface.",
-                          MetricType::Counter);
-    FamilyBuilder tx_errs(out, p + "transmit_errors_total", "Number of packet transmit errors on a network interface.",
-                          MetricType::Counter);
-    FamilyBuilder tx_drop(out, p + "transmit_drops_total", "Number of packet transmit drops on a network interface.",
-                          MetricType::Counter);
-
-    for (const auto& d : scrape.snapshot->domains) {
-        for (const auto& n : d.nics) {
-            const Labels labels = domain_labels(d.name, d.uuid, {{"target_device", n.name}});
-            if (const collect::NicInfo* i = n.info) {
-                info.add(domain_labels(d.name, d.uuid,
-                                       {{"interface_type", i->type},
-                                        {"source_bridge", i->source_bridge},
-                                        {"source_network", i->source_network},
-                                        {"target_device", n.name},
-                                        {"mac_address", i->mac},
-                                        {"model_type", i->model}}),
-                         1);
-            }
-            rx_bytes.add(labels, n.rx_bytes);
-            rx_pkts.add(labels, n.rx_pkts);
-            rx_errs.add(labels, n.rx_errs);
-            rx_drop.add(labels, n.rx_drop);
-            tx_bytes.add(labels, n.tx_bytes);
-            tx_pkts.add(labels, n.tx_pkts);
-            tx_errs.add(labels, n.tx_errs);
-            tx_drop.add(labels, n.tx_drop);
+    const auto& domains = labels.domains();
+    // The info metric's labels put target_device among the attributes (inovex's order), so its set is
+    // built here rather than taken from DomainLabels::nic.
+    std::string set;
+    out.family({"libvirt_domain_interface_stats_info", "Metadata on network interfaces.", Type::gauge});
+    for (std::size_t d = 0; d < domains.size(); ++d) {
+        for (const NicSample& n : domains[d].nics) {
+            const collect::NicInfo* i = n.info;
+            if (!i) continue;
+            set.assign(labels.domain(d));
+            append_label(set, "interface_type", i->type);
+            append_label(set, "source_bridge", i->source_bridge);
+            append_label(set, "source_network", i->source_network);
+            append_label(set, "target_device", n.name);
+            append_label(set, "mac_address", i->mac);
+            append_label(set, "model_type", i->model);
+            out.sample(set, 1);
         }
     }
+    for (const NicFamily& f : counters) each_nic(out, labels, f.family, [&](const NicSample& n) { return n.*f.field; });
 }
 
 }  // namespace prom

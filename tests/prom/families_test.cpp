@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "prom/families.hpp"
-#include "prom/snapshot_collectable.hpp"
+#include "prom/exposition_parser.hpp"
 #include "support/sample_snapshot.hpp"
 #include "support/stats_fixture.hpp"
 
@@ -22,18 +22,19 @@ prom::Scrape scrape_of(collect::Snapshot s)
     return scrape;
 }
 
-const prometheus::MetricFamily* find(const prom::Families& fs, const std::string& name)
+// The exposition of a scrape, read back by the strict parser.
+std::vector<test_support::ParsedFamily> families_of(const prom::Scrape& scrape)
 {
-    for (const auto& f : fs)
-        if (f.name == name) return &f;
-    return nullptr;
+    return test_support::parse_exposition(prom::render_text(scrape));
 }
+
+using test_support::find_family;
 
 }  // namespace
 
 TEST_CASE("a fixed snapshot renders exactly the golden metrics file")
 {
-    const std::string text = prom::render_text(prom::build_families(scrape_of(test_support::sample_snapshot())));
+    const std::string text = prom::render_text(scrape_of(test_support::sample_snapshot()));
     const std::string path = test_support::fixture_path("expected/metrics.prom");
     if (std::getenv("UPDATE_GOLDEN")) {
         std::ofstream(path, std::ios::binary) << text;
@@ -43,39 +44,39 @@ TEST_CASE("a fixed snapshot renders exactly the golden metrics file")
 
 TEST_CASE("a value libvirt did not report produces no series, and an empty family is left out")
 {
-    const auto fs = prom::build_families(scrape_of(test_support::sample_snapshot()));
-    const auto* user = find(fs, "libvirt_domain_cpu_user_seconds_total");
+    const auto fs = families_of(scrape_of(test_support::sample_snapshot()));
+    const auto* user = find_family(fs, "libvirt_domain_cpu_user_seconds_total");
     REQUIRE(user != nullptr);
-    CHECK(user->metric.size() == 1);  // only one-42 reported cpu.user
-    const auto* wait = find(fs, "libvirt_domain_vcpu_wait_seconds_total");
+    CHECK(user->samples.size() == 1);  // only one-42 reported cpu.user
+    const auto* wait = find_family(fs, "libvirt_domain_vcpu_wait_seconds_total");
     REQUIRE(wait != nullptr);
-    CHECK(wait->metric.size() == 1);  // vCPU 1 reported no wait time
-    CHECK(find(fs, "libvirt_domain_block_stats_errors_total") == nullptr);
+    CHECK(wait->samples.size() == 1);  // vCPU 1 reported no wait time
+    CHECK(find_family(fs, "libvirt_domain_block_stats_errors_total") == nullptr);
 }
 
 TEST_CASE("units are converted to bytes and seconds")
 {
-    const auto fs = prom::build_families(scrape_of(test_support::sample_snapshot()));
-    const auto* maxmem = find(fs, "libvirt_domain_info_maximum_memory_bytes");
+    const auto fs = families_of(scrape_of(test_support::sample_snapshot()));
+    const auto* maxmem = find_family(fs, "libvirt_domain_info_maximum_memory_bytes");
     REQUIRE(maxmem != nullptr);
-    CHECK(maxmem->metric[0].gauge.value == doctest::Approx(2097152.0 * 1024));
-    const auto* cpu = find(fs, "libvirt_domain_info_cpu_time_seconds_total");
+    CHECK(maxmem->samples[0].value == doctest::Approx(2097152.0 * 1024));
+    const auto* cpu = find_family(fs, "libvirt_domain_info_cpu_time_seconds_total");
     REQUIRE(cpu != nullptr);
-    CHECK(cpu->metric[0].counter.value == doctest::Approx(123.0));
-    const auto* used = find(fs, "libvirt_domain_memory_stats_used_percent");
+    CHECK(cpu->samples[0].value == doctest::Approx(123.0));
+    const auto* used = find_family(fs, "libvirt_domain_memory_stats_used_percent");
     REQUIRE(used != nullptr);
-    CHECK(used->metric[0].gauge.value == doctest::Approx(25.0));
+    CHECK(used->samples[0].value == doctest::Approx(25.0));
 }
 
 TEST_CASE("every per-domain series carries domain and uuid labels")
 {
-    const auto fs = prom::build_families(scrape_of(test_support::sample_snapshot()));
+    const auto fs = families_of(scrape_of(test_support::sample_snapshot()));
     for (const auto& f : fs) {
         if (!f.name.starts_with("libvirt_domain_")) continue;
-        for (const auto& m : f.metric) {
-            REQUIRE(m.label.size() >= 2);
-            CHECK(m.label[0].name == "domain");
-            CHECK(m.label[1].name == "uuid");
+        for (const auto& m : f.samples) {
+            REQUIRE(m.labels.size() >= 2);
+            CHECK(m.labels[0].first == "domain");
+            CHECK(m.labels[1].first == "uuid");
         }
     }
 }
@@ -85,24 +86,24 @@ TEST_CASE("without libvirt only the exporter's own families are served, with lib
     collect::Snapshot down;
     down.libvirt_up = false;
     down.error = "not connected";
-    const auto fs = prom::build_families(scrape_of(down));
-    const auto* up = find(fs, "libvirt_up");
+    const auto fs = families_of(scrape_of(down));
+    const auto* up = find_family(fs, "libvirt_up");
     REQUIRE(up != nullptr);
-    CHECK(up->metric[0].gauge.value == 0);
-    CHECK(find(fs, "libvirt_domains") == nullptr);
+    CHECK(up->samples[0].value == 0);
+    CHECK(find_family(fs, "libvirt_domains") == nullptr);
 
     prom::Scrape none;  // before the first collection finished
-    const auto fs2 = prom::build_families(none);
-    REQUIRE(find(fs2, "libvirt_up") != nullptr);
-    CHECK(find(fs2, "libvirt_up")->metric[0].gauge.value == 0);
+    const auto fs2 = families_of(none);
+    REQUIRE(find_family(fs2, "libvirt_up") != nullptr);
+    CHECK(find_family(fs2, "libvirt_up")->samples[0].value == 0);
 }
 
 TEST_CASE("a stale answer is marked in virt_exporter_snapshot_stale")
 {
     auto scrape = scrape_of(test_support::sample_snapshot());
     scrape.status.fresh = false;
-    const auto fs = prom::build_families(scrape);
-    const auto* stale = find(fs, "virt_exporter_snapshot_stale");
+    const auto fs = families_of(scrape);
+    const auto* stale = find_family(fs, "virt_exporter_snapshot_stale");
     REQUIRE(stale != nullptr);
-    CHECK(stale->metric[0].gauge.value == 1);
+    CHECK(stale->samples[0].value == 1);
 }

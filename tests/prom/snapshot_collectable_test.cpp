@@ -42,12 +42,12 @@ TEST_CASE("render() gives the same exposition as rendering every family of the s
 {
     Rig rig;
     const std::string rendered = rig.metrics.render();
-    CHECK(strip_volatile(rendered) == strip_volatile(prom::render_text(rig.metrics.Collect())));
+    CHECK(strip_volatile(rendered) == strip_volatile(prom::render_text(rig.metrics.scrape())));
     CHECK(rendered.find("# TYPE libvirt_up gauge") < rendered.find("libvirt_domain_info_cpu_time_seconds_total{"));
     CHECK(rendered.find("libvirt_domain_info_cpu_time_seconds_total{") < rendered.find("# TYPE process_threads"));
 }
 
-TEST_CASE("scrapes of one snapshot share its rendered families; a new snapshot is rendered anew")
+TEST_CASE("scrapes of one snapshot share its collection and render the same text; a new snapshot is rendered anew")
 {
     Rig rig;
     const std::string first = rig.metrics.render();
