@@ -63,14 +63,22 @@ void Connection::Impl::request_reconnect()
 
 void Connection::Impl::start()
 {
+    {
+        std::lock_guard lock(mu);
+        if (stopping) throw std::logic_error("virt::Connection::start() after stop()");
+        if (started) return;
+    }
+    // Not under mu: the relay holds its mutex while a handler runs and the close handler takes mu
+    // (relay, then mu), so attaching under mu would take them in the opposite order (TSan reported
+    // the lock-order inversion). No connection exists yet, so no handler can run before this.
+    relay->attach(event_handler, [this](std::uint64_t gen, const std::string& reason) {
+        connection_lost(gen, "connection closed (" + reason + ")");
+    });
     std::lock_guard lock(mu);
     if (stopping) throw std::logic_error("virt::Connection::start() after stop()");
     if (started) return;
     detail::init_libvirt();
     loop = std::make_unique<detail::EventLoopLease>();  // before connecting: keepalive needs it
-    relay->attach(event_handler, [this](std::uint64_t gen, const std::string& reason) {
-        connection_lost(gen, "connection closed (" + reason + ")");
-    });
     reconnect_thread = std::thread(&Impl::reconnect_loop, this);
     started = true;
 }

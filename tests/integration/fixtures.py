@@ -16,6 +16,9 @@ import time
 import urllib.parse
 import urllib.request
 
+import sanitizers
+from sanitizers import scaled
+
 
 def workdir(prefix):
     """A temp dir for one test script, removed when the script exits (VIRT_EXPORTER_KEEP_WORK=1 keeps it
@@ -33,10 +36,11 @@ def free_port():
 
 
 def http_get(url, headers=None, timeout=10):
-    """Returns (status, headers dict, body bytes); HTTP errors are answers, not exceptions."""
+    """Returns (status, headers dict, body bytes); HTTP errors are answers, not exceptions. The timeout is
+    scaled for a sanitized build (VEXP_TIMEOUT_SCALE)."""
     req = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
+        with urllib.request.urlopen(req, timeout=scaled(timeout)) as r:
             return r.status, dict(r.headers), r.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
@@ -55,6 +59,8 @@ def metric(text, name):
 
 
 def wait_until(predicate, timeout, what, interval=0.2):
+    """Polls predicate() until it is true; the timeout is scaled for a sanitized build (VEXP_TIMEOUT_SCALE)."""
+    timeout = scaled(timeout)
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -90,7 +96,7 @@ class Process:
         if self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(timeout)
+                self.proc.wait(scaled(timeout))
             except subprocess.TimeoutExpired:
                 os.kill(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
@@ -109,6 +115,18 @@ class Exporter(Process):
         super().__init__(args, os.path.join(workdir, f"exporter-{self.port}.log"), env=env)
         self.url = f"http://127.0.0.1:{self.port}"
         wait_until(lambda: http_get(self.url + "/healthz", timeout=2)[0] == 200, 20, "exporter /healthz")
+
+    def stop(self, timeout=15):
+        """SIGTERM, then the exit status; a sanitizer report of this process (sanitizers.py) makes a clean
+        exit a failed one (sanitizers.EXIT_CODE) and is appended to output()."""
+        code = super().stop(timeout)
+        if sanitizers.reports(self.pid) and code == 0:
+            code = sanitizers.EXIT_CODE
+        return code
+
+    def output(self):
+        found = sanitizers.reports(self.pid)
+        return super().output() + ("\n" + sanitizers.describe(found) if found else "")
 
     def metrics(self, headers=None):
         status, _, body = http_get(self.url + "/metrics", headers=headers)

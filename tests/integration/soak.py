@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 
+import sanitizers
 from fixtures import Exporter, InfluxDB, SessionLibvirtd, http_get, metric, wait_until, workdir
 from tap import Tap
 
@@ -143,7 +144,10 @@ try:
               f"and oversized requests ({hostile.sent} sent)")
     print(f"# exporter before/after: RSS {before[0]} / {after[0]} KiB, threads {before[1]} / {after[1]}, "
           f"fds {before[2]} / {after[2]}")
-    tap.check(after[0] < before[0] * 1.25 + 8192, f"RSS stays flat ({before[0]} -> {after[0]} KiB)")
+    if sanitizers.SANITIZE == "thread":  # TSan's shadow memory and sync objects grow with what was touched
+        tap.check(True, f"RSS stays flat ({before[0]} -> {after[0]} KiB) # SKIP not measurable under TSan")
+    else:
+        tap.check(after[0] < before[0] * 1.25 + 8192, f"RSS stays flat ({before[0]} -> {after[0]} KiB)")
     tap.check(after[1] == before[1], f"no thread growth ({before[1]} -> {after[1]})")
     # Slow clients still connected hold a socket each until the request timeout: wait for them to go.
     tap.run("no file descriptor growth once the slow clients are gone", lambda: wait_until(

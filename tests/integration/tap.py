@@ -2,6 +2,8 @@
 import sys
 import traceback
 
+import sanitizers  # sets the sanitizer options of every process a script starts
+
 
 class Tap:
     def __init__(self):
@@ -28,5 +30,9 @@ class Tap:
             return self.check(False, name, traceback.format_exc())
 
     def done(self):
+        if sanitizers.ACTIVE:
+            ok, detail = sanitizers.finish()
+            self.check(ok, f"no {sanitizers.SANITIZE} sanitizer report from any process this script started",
+                       detail)
         print(f"1..{self.n}")
         return 1 if self.failed else 0
