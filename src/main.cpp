@@ -22,10 +22,7 @@ int main(int argc, char** argv)
             return 0;
         }
         config = config::load(flags);
-        // Serving plain HTTP when the operator asked for TLS or auth would expose what they meant to protect.
-        if (!config.web.config_file.empty())
-            throw config::ConfigError("web.config_file (" + config.web.config_file +
-                                      "): TLS and basic auth are not implemented in this version");
+        if (!flags.once) app::check_web_config(config);
     } catch (const config::ConfigError& e) {
         std::cerr << "virt-exporter: " << e.what() << "\n";
         return 2;

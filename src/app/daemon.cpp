@@ -12,6 +12,7 @@
 #include "app/push.hpp"
 #include "collect/snapshot_json.hpp"
 #include "http/server.hpp"
+#include "http/web_security_state.hpp"
 #include "prom/snapshot_collectable.hpp"
 #include "util/error_chain.hpp"
 #include "util/log.hpp"
@@ -72,6 +73,18 @@ private:
 
 }  // namespace
 
+void check_web_config(const config::Config& config)
+{
+    if (config.web.config_file.empty()) return;
+    try {
+        http::WebSecurityState state(config.web.config_file);
+    } catch (const config::ConfigError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw config::ConfigError(e.what());
+    }
+}
+
 int run_once(const config::Config& config) noexcept
 {
     try {
@@ -124,6 +137,8 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         http::ServerOptions web;
         web.listen_addresses = config.web.listen_addresses;
         web.metrics_path = config.web.telemetry_path;
+        if (!config.web.config_file.empty())
+            web.security = std::make_shared<http::WebSecurityState>(config.web.config_file);
         auto& connection = pipeline.connection();
         auto& store = pipeline.store();
         RenderedConfig rendered_config;

@@ -15,4 +15,8 @@ int run_once(const config::Config& config) noexcept;
 // Must be called before any other thread exists (it blocks the handled signals for all threads).
 int run_daemon(const config::Config& config, const config::Flags& flags) noexcept;
 
+// Loads web.config_file (when set) as the daemon will, certificates and keys included, so that a bad
+// file stops the start (and --check-config) with exit code 2. Throws config::ConfigError naming the file.
+void check_web_config(const config::Config& config);
+
 }  // namespace app

@@ -70,7 +70,8 @@ bool PushControlHandler::handlePost(CivetServer*, mg_connection* conn) noexcept
     try {
         const mg_request_info* info = mg_get_request_info(conn);
         const std::string_view remote = info && info->remote_addr[0] ? info->remote_addr : "";
-        if (!is_loopback(remote)) {
+        const bool authenticated = security_ && security_->current()->auth.enabled();
+        if (!authenticated && !is_loopback(remote)) {
             util::log_warn("http", "refused push control from " + std::string(remote) + ": only loopback clients may");
             send(conn, json(403, "{\"error\":\"push control is only allowed from loopback\"}\n"));
         } else if (!status_.push_control) {

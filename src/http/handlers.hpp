@@ -6,6 +6,7 @@
 #include <CivetServer.h>
 
 #include "http/server.hpp"
+#include "http/web_security_state.hpp"
 
 namespace http {
 
@@ -83,16 +84,32 @@ std::string landing_page(const StatusSource& status, const std::string& metrics_
 // virsh's word for a virDomainState ("running", "shut off", ...; "unknown" outside the enum).
 const char* state_name(int state) noexcept;
 
-// POST /api/push/start and /api/push/stop. Without authentication configured (TLS/basic auth are not
-// implemented yet) only loopback clients may control the push loop.
+// POST /api/push/start and /api/push/stop. With basic auth configured the AuthHandler has already let
+// the client in, from anywhere; without it only loopback clients may control the push loop (SPEC §2).
 class PushControlHandler : public CivetHandler {
 public:
-    PushControlHandler(const StatusSource& status, bool run) : status_(status), run_(run) {}
+    PushControlHandler(const StatusSource& status, bool run, WebSecurityState* security)
+        : status_(status), run_(run), security_(security)
+    {
+    }
     bool handlePost(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
     const StatusSource& status_;
     bool run_;
+    WebSecurityState* security_;  // null: no web config file
+};
+
+// Every path when a web config file is given: basic auth as the file in force says (401 with a
+// challenge, 429 when bcrypt is busy with other attempts). Failed attempts are counted and logged at
+// debug level only, so a flood of them cannot flood the log.
+class AuthHandler : public CivetAuthHandler {
+public:
+    explicit AuthHandler(WebSecurityState& security) : security_(security) {}
+    bool authorize(CivetServer* server, mg_connection* conn) noexcept override;
+
+private:
+    WebSecurityState& security_;
 };
 
 // True for 127.0.0.0/8 and ::1 (also IPv4-mapped), the clients allowed to use control endpoints.

@@ -6,6 +6,8 @@
 #include <CivetServer.h>
 
 #include "http/handlers.hpp"
+#include "http/tls_material.hpp"
+#include "http/web_security_state.hpp"
 #include "util/log.hpp"
 
 namespace http {
@@ -30,6 +32,17 @@ int log_message(const mg_connection*, const char* message)
     return 1;
 }
 
+// CivetWeb hands over its SSL_CTX once, at start; the certificate and everything else are set per
+// connection from the web config in force (TlsMaterial::apply). 1: "the certificate is taken care of".
+int init_ssl(void* ssl_ctx, void* user_data)
+{
+    auto* server = static_cast<CivetServer*>(user_data);
+    auto* security = static_cast<WebSecurityState*>(const_cast<void*>(server->getUserContext()));
+    if (!security) return -1;
+    install_tls(static_cast<SSL_CTX*>(ssl_ctx), *security);
+    return 1;
+}
+
 }  // namespace
 
 std::string civetweb_listening_port(const std::string& address, bool have_ipv6)
@@ -49,10 +62,15 @@ std::string civetweb_listening_port(const std::string& address, bool have_ipv6)
 Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& metrics, StatusSource status)
 {
     const bool have_ipv6 = mg_check_feature(8) != 0;
+    const bool tls = options.security && options.security->tls_enabled();
+    if (tls) {
+        if (!mg_check_feature(2)) throw std::runtime_error("TLS is configured, but this CivetWeb was built without it");
+        check_civetweb_openssl();
+    }
     std::string ports;
     for (const auto& a : options.listen_addresses) {
         if (!ports.empty()) ports += ',';
-        ports += civetweb_listening_port(a, have_ipv6);
+        ports += civetweb_listening_port(a, have_ipv6) + (tls ? "s" : "");
     }
     const std::vector<std::string> civet_options{
         "listening_ports",
@@ -70,11 +88,18 @@ Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& me
     };
     CivetCallbacks callbacks;
     callbacks.log_message = log_message;
+    if (tls) callbacks.init_ssl = init_ssl;
+    security_ = options.security;
     try {
-        server_ = std::make_unique<CivetServer>(civet_options, &callbacks);
+        server_ = std::make_unique<CivetServer>(civet_options, &callbacks, security_.get());
     } catch (const CivetException&) {
         throw std::runtime_error("cannot listen on " + ports + ": " +
                                  (last_civetweb_error.empty() ? "CivetWeb failed to start" : last_civetweb_error));
+    }
+    // Before any handler: a request must never reach one unchecked, not even during start-up.
+    if (security_) {
+        auth_ = std::make_unique<AuthHandler>(*security_);
+        server_->addAuthHandler("/", auth_.get());
     }
     status_ = std::move(status);
     handlers_.push_back(std::make_unique<MetricsHandler>(metrics));
@@ -89,9 +114,9 @@ Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& me
     server_->addHandler("/api/vms", handlers_.back().get());
     handlers_.push_back(std::make_unique<ConfigApiHandler>(status_));
     server_->addHandler("/api/config", handlers_.back().get());
-    handlers_.push_back(std::make_unique<PushControlHandler>(status_, true));
+    handlers_.push_back(std::make_unique<PushControlHandler>(status_, true, security_.get()));
     server_->addHandler("/api/push/start", handlers_.back().get());
-    handlers_.push_back(std::make_unique<PushControlHandler>(status_, false));
+    handlers_.push_back(std::make_unique<PushControlHandler>(status_, false, security_.get()));
     server_->addHandler("/api/push/stop", handlers_.back().get());
     handlers_.push_back(std::make_unique<LandingHandler>(status_, options.metrics_path));
     server_->addHandler("/", handlers_.back().get());

@@ -1,11 +1,14 @@
 // The HTTP server (CivetWeb): /metrics, the landing page, /healthz, /readyz, /api/status, /api/vms,
-// /api/config and the push control endpoints (POST /api/push/start|stop, refused with 403 for clients that are not on
-// loopback). prometheus-cpp's Exposer serves one path only, so the exporter runs its own server.
+// /api/config and the push control endpoints (POST /api/push/start|stop: with basic auth, for any
+// authenticated client; without it, refused with 403 for clients that are not on loopback). With a web
+// config file every listening address speaks TLS when it has tls_server_config, and every path asks for
+// basic auth when it has basic_auth_users (src/http/web_security_state.hpp).
 //
 // Ownership: Server owns the CivetWeb context and its handlers; it borrows the collectable and whatever
 // the StatusSource callbacks capture, which must outlive it. Thread-safety: handlers run on CivetWeb's
 // worker threads (ServerOptions::threads of them); the borrowed objects must be thread-safe.
-// Throws: the constructor throws std::runtime_error naming the address when it cannot listen.
+// Throws: the constructor throws std::runtime_error naming the address when it cannot listen, or when TLS
+// cannot be turned on.
 #pragma once
 
 #include <chrono>
@@ -18,6 +21,7 @@
 
 class CivetServer;
 class CivetHandler;
+class CivetAuthHandler;
 
 #include "prom/families.hpp"
 
@@ -27,11 +31,15 @@ class SnapshotCollectable;
 
 namespace http {
 
+class WebSecurityState;
+
 struct ServerOptions {
     std::vector<std::string> listen_addresses{":9177"};  // ":port", "host:port", "[v6]:port"; port 0 = any
     std::string metrics_path = "/metrics";
     unsigned threads = 16;
     std::chrono::milliseconds request_timeout{10000};  // also bounds slow clients
+    // The web config file (TLS, basic auth); null: plain HTTP without auth.
+    std::shared_ptr<WebSecurityState> security;
 };
 
 // What the pages say about the rest of the daemon. Callbacks are called on HTTP threads.
@@ -58,7 +66,9 @@ public:
 
 private:
     StatusSource status_;
+    std::shared_ptr<WebSecurityState> security_;
     std::vector<std::unique_ptr<CivetHandler>> handlers_;
+    std::unique_ptr<CivetAuthHandler> auth_;
     std::unique_ptr<CivetServer> server_;
 };
 

@@ -28,7 +28,7 @@ struct Rig {
                                  clock, 0ms};
     prom::SnapshotCollectable metrics{store, cache, clock, 2000ms};
     http::Server server{
-        http::ServerOptions{{"127.0.0.1:0"}, "/metrics", 4, 5000ms}, metrics,
+        http::ServerOptions{{"127.0.0.1:0"}, "/metrics", 4, 5000ms, nullptr}, metrics,
         http::StatusSource{"test:///demo", [this] { return connected.load(); }, [this] { return store.latest(); },
                            [this] {
                                prom::PushStatus p;

@@ -75,9 +75,27 @@ tap.check(p.returncode == 0 and SECRET not in p.stdout + p.stderr, "--check-conf
 p = run("--version")
 tap.check(p.returncode == 0 and p.stdout.startswith("virt-exporter "), "--version prints the version", p.stdout)
 
-p = run("--web.config.file", config_file("web.yml", "tls_server_config: {}\n"), "--check-config")
-tap.check(p.returncode == 2 and "web.config_file" in p.stderr,
-          "a web config file is refused while TLS/auth are not implemented", p.stderr)
+web = config_file("web.yml", "tls_server_config: {}\n")
+p = run("--web.config.file", web, "--check-config")
+tap.check(p.returncode == 2 and f"{web}:1: tls_server_config: cert_file and key_file are both required" in p.stderr,
+          "a web config file without certificate and key exits 2 naming file, line and key", p.stderr)
+
+tls_dir = os.path.join(source_dir, "tests/fixtures/tls")
+web = config_file("web.yml", f"tls_server_config:\n  cert_file: {tls_dir}/server.pem\n"
+                             f"  key_file: {tls_dir}/server2.key\n")
+p = run("--web.config.file", web, "--check-config")
+tap.check(p.returncode == 2 and "does not match cert_file" in p.stderr,
+          "--check-config loads the certificate and key, and refuses a key of another certificate", p.stderr)
+
+web = config_file("web.yml", "basic_auth_users:\n  prometheus: plain-text-password\n")
+p = run("--web.config.file", web, "--check-config")
+tap.check(p.returncode == 2 and "must be a bcrypt hash" in p.stderr and "plain-text-password" not in p.stderr,
+          "a password that is not a bcrypt hash exits 2 without showing it", p.stderr)
+
+web = config_file("web.yml", f"tls_server_config:\n  cert_file: {tls_dir}/server.pem\n  key_file: {tls_dir}/server.key\n"
+                             "basic_auth_users:\n  prometheus: $2b$04$cji7CsdShh./lv6iEObW/uXUtIJQqq7Qd.484wEA3LFpwqy0CiP6W\n")
+p = run("--web.config.file", web, "--check-config")
+tap.check(p.returncode == 0, "--check-config accepts a web config with TLS and basic auth", p.stderr)
 
 golden = os.path.join(source_dir, "tests/fixtures/expected/metrics.prom")
 with open(golden) as f:

@@ -70,6 +70,13 @@ expected = ["bin/virt-exporter", "etc/virt-exporter/exporter.yaml", "lib/systemd
 missing = [f for f in expected if not os.path.isfile(os.path.join(root, f))]
 tap.check(not missing, f"installed under {prefix}: binary, config, unit, sysusers, tmpfiles, dashboards, rules",
           f"missing: {missing}")
+libdir = next(o["value"] for o in options if o["name"] == "libdir")
+shims = [os.path.join(libdir, "virt-exporter", f) for f in ("libssl.so", "libcrypto.so")]
+tap.check(all(os.path.isfile(os.path.join(root, f)) for f in shims),
+          f"the OpenSSL shims CivetWeb's TLS needs are installed in {libdir}/virt-exporter", str(shims))
+code, out = run("readelf", "-d", os.path.join(root, "bin/virt-exporter"))
+tap.check(f"[{prefix}/{libdir}/virt-exporter]" in out, "the installed binary finds them through its run path",
+          "\n".join(l for l in out.splitlines() if "PATH" in l))
 code, out = run(os.path.join(root, "bin/virt-exporter"), "--version")
 tap.check(code == 0 and out.strip(), "the installed binary runs", out)
 code, out = run(os.path.join(root, "bin/virt-exporter"), "--config", os.path.join(root, "etc/virt-exporter/exporter.yaml"),

@@ -144,11 +144,16 @@ try:
               f"and oversized requests ({hostile.sent} sent)")
     print(f"# exporter before/after: RSS {before[0]} / {after[0]} KiB, threads {before[1]} / {after[1]}, "
           f"fds {before[2]} / {after[2]}")
+    # At rest again, not at the instant the load stops: a collection that overran its timeout under the load
+    # may still be finishing on the store's second worker, and the daemon returns freed memory every 5 s.
     if sanitizers.SANITIZE == "thread":  # TSan's shadow memory and sync objects grow with what was touched
         tap.check(True, f"RSS stays flat ({before[0]} -> {after[0]} KiB) # SKIP not measurable under TSan")
     else:
-        tap.check(after[0] < before[0] * 1.25 + 8192, f"RSS stays flat ({before[0]} -> {after[0]} KiB)")
-    tap.check(after[1] == before[1], f"no thread growth ({before[1]} -> {after[1]})")
+        tap.run(f"RSS back to flat once the load is gone ({before[0]} -> {after[0]} KiB right after it)",
+                lambda: wait_until(lambda: proc_status(exp.pid)[0] < before[0] * 1.25 + 8192, 30,
+                                   f"RSS below {before[0] * 1.25 + 8192:.0f} KiB"))
+    tap.run(f"no thread growth once the load is gone ({before[1]} -> {after[1]} right after it)",
+            lambda: wait_until(lambda: proc_status(exp.pid)[1] <= before[1], 30, f"threads back to {before[1]}"))
     # Slow clients still connected hold a socket each until the request timeout: wait for them to go.
     tap.run("no file descriptor growth once the slow clients are gone", lambda: wait_until(
         lambda: proc_status(exp.pid)[2] <= before[2], 30, f"fds back to {before[2]}"))
