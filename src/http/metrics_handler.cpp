@@ -3,7 +3,6 @@
 #include "http/handlers.hpp"
 #include "http/response.hpp"
 #include "prom/snapshot_collectable.hpp"
-#include "util/gzip.hpp"
 #include "util/log.hpp"
 
 namespace http {
@@ -13,11 +12,13 @@ bool MetricsHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
     Response r;
     try {
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        r.body = metrics_.render();
         const char* accept = mg_get_header(conn, "Accept-Encoding");
         if (accept && accepts_gzip(accept)) {
-            r.body = util::gzip_compress(r.body);
+            // Compressed while it is written: the plain text (10 MB at 1000 domains) never exists whole.
+            r.body = metrics_.render_gzip();
             r.content_encoding = "gzip";
+        } else {
+            r.body = metrics_.render();
         }
     } catch (const std::exception& e) {
         // Only resource exhaustion gets here: data problems become metrics, not errors.

@@ -70,8 +70,14 @@ inline constexpr GroupWriter groups[] = {
     write_extra_families,    write_push_families,      write_process_families,
 };
 
-// The whole exposition of one scrape (Prometheus text format 0.0.4) in one string (defined beside
-// SnapshotCollectable::render, its caller, in snapshot_collectable.cpp).
+// The exposition of one scrape (Prometheus text format 0.0.4): every group in order, into `out`
+// (finish()ed at the end). The functions below are defined beside SnapshotCollectable::render, their
+// caller, in snapshot_collectable.cpp.
+void write_exposition(const Scrape& scrape, TextWriter& out);
+// The whole text in one string.
 std::string render_text(const Scrape& scrape);
+// The same text gzip-compressed (RFC 1952), compressed as it is written, 64 KiB at a time: the text
+// never exists whole, only the compressed body. Throws std::runtime_error if zlib fails.
+std::string render_gzip(const Scrape& scrape, int level = 6);
 
 }  // namespace prom

@@ -3,7 +3,7 @@
 //
 // Ownership: borrows the store, cache and clock, which outlive it. Thread-safety: render() may run on
 // several HTTP threads at once (the store shares one collection between them; each scrape writes its
-// own text). Throws only std::bad_alloc.
+// own text). Throws std::bad_alloc, and std::runtime_error from render_gzip if zlib fails.
 #pragma once
 
 #include <chrono>
@@ -27,6 +27,9 @@ public:
 
     // The text exposition of one scrape: render_text(scrape()).
     std::string render() const;
+    // The same, gzip-compressed as it is written (render_gzip(scrape())): for clients that accept gzip,
+    // as Prometheus does, the uncompressed text never exists whole.
+    std::string render_gzip(int level = 6) const;
     // The inputs render() writes from (exposed for tests and the landing page).
     Scrape scrape() const;
 

@@ -69,7 +69,7 @@ void TextWriter::sample(std::string_view labels, std::string_view more, double v
 {
     begin(labels, more);
     append_double(value);
-    out_ += '\n';
+    end_line();
 }
 
 void TextWriter::append_integer(std::int64_t v)

@@ -9,6 +9,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,7 +48,18 @@ std::optional<double> to_base(const std::optional<T>& value, Unit unit)
 
 class TextWriter {
 public:
+    // Appends everything to `out`.
     explicit TextWriter(std::string& out) : out_(out) {}
+    // Streams: whenever `out` has reached `chunk` bytes at the end of a line, drain(out) is called, which
+    // takes the text and empties `out`; finish() drains the rest. The whole text never exists at once.
+    TextWriter(std::string& out, std::size_t chunk, std::function<void(std::string&)> drain)
+        : out_(out), drain_at_(chunk), drain_(std::move(drain))
+    {
+    }
+    void finish()
+    {
+        if (drain_ && !out_.empty()) drain_(out_);
+    }
 
     // Starts a family. Its HELP and TYPE lines are written with its first sample, so a family that gets
     // no sample leaves no text at all.
@@ -77,7 +89,7 @@ public:
             append_integer(static_cast<std::int64_t>(value));
         else
             append_integer(static_cast<std::uint64_t>(value));
-        out_ += '\n';
+        end_line();
     }
     // An absent value writes nothing (never a 0: a zero that was not measured is a lie on a graph).
     template <typename T>
@@ -93,11 +105,18 @@ public:
 
 private:
     void begin(std::string_view labels, std::string_view more);
+    void end_line()
+    {
+        out_ += '\n';
+        if (out_.size() >= drain_at_) drain_(out_);
+    }
     void append_integer(std::int64_t v);
     void append_integer(std::uint64_t v);
     void append_double(double v);
 
     std::string& out_;
+    std::size_t drain_at_ = SIZE_MAX;  // never, without a drain
+    std::function<void(std::string&)> drain_;
     Family current_{};
     bool head_written_ = true;  // nothing to write before the first family()
 };

@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <string>
 
 #include "prom/snapshot_collectable.hpp"
+#include "util/gzip.hpp"
 #include "support/sample_snapshot.hpp"
 
 using namespace std::chrono_literals;
@@ -58,4 +60,31 @@ TEST_CASE("scrapes of one snapshot share its collection and render the same text
     const std::string third = rig.metrics.render();
     CHECK(rig.collections == 2);
     CHECK(third.find("virt_exporter_collections_total 2") != std::string::npos);
+}
+
+TEST_CASE("the gzip exposition, compressed while written in chunks, unpacks to exactly the plain text")
+{
+    // 600 domains: the text spans many 64 KiB chunks.
+    collect::Snapshot big = test_support::sample_snapshot();
+    const auto one = big.domains;
+    for (int copy = 1; copy < 200; ++copy)
+        for (auto d : one) {
+            d.name += "-" + std::to_string(copy);
+            big.domains.push_back(std::move(d));
+        }
+    prom::Scrape scrape;
+    scrape.snapshot = std::make_shared<collect::Snapshot>(std::move(big));
+    scrape.status.version = "test";
+    const std::string text = prom::render_text(scrape);
+    CHECK(text.size() > 20 * 64 * 1024);
+    CHECK(util::gzip_decompress(prom::render_gzip(scrape)) == text);
+
+    prom::Scrape empty;
+    CHECK(util::gzip_decompress(prom::render_gzip(empty)) == prom::render_text(empty));
+}
+
+TEST_CASE("render_gzip() serves the same exposition as render()")
+{
+    Rig rig;
+    CHECK(strip_volatile(util::gzip_decompress(rig.metrics.render_gzip())) == strip_volatile(rig.metrics.render()));
 }
