@@ -77,7 +77,9 @@ void write_exposition(const Scrape& scrape, TextWriter& out);
 // The whole text in one string.
 std::string render_text(const Scrape& scrape);
 // The same text gzip-compressed (RFC 1952), compressed as it is written, 64 KiB at a time: the text
-// never exists whole, only the compressed body. Throws std::runtime_error if zlib fails.
-std::string render_gzip(const Scrape& scrape, int level = 6);
+// never exists whole, only the compressed body. Level 1 by default: on a 1000-domain scrape it is 3×
+// faster than zlib's default 6 (66 vs 188 ms) for an 11 % larger body (1.65 vs 1.49 MB). Throws
+// std::runtime_error if zlib fails.
+std::string render_gzip(const Scrape& scrape, int level = 1);
 
 }  // namespace prom

@@ -29,7 +29,7 @@ public:
     std::string render() const;
     // The same, gzip-compressed as it is written (render_gzip(scrape())): for clients that accept gzip,
     // as Prometheus does, the uncompressed text never exists whole.
-    std::string render_gzip(int level = 6) const;
+    std::string render_gzip(int level = 1) const;
     // The inputs render() writes from (exposed for tests and the landing page).
     Scrape scrape() const;
 
