@@ -102,7 +102,6 @@ struct TlsMaterial::Impl {
     KeyPtr key;
     ChainPtr chain{sk_X509_new_null()};
     StorePtr client_cas;
-    NamesPtr client_ca_names;
     int min_version = TLS1_2_VERSION;
     int max_version = 0;
     int verify_mode = SSL_VERIFY_NONE;
@@ -141,8 +140,8 @@ TlsMaterial::TlsMaterial(const config::TlsServerConfig& c) : impl_(std::make_uni
         m.client_cas.reset(X509_STORE_new());
         if (X509_STORE_load_file(m.client_cas.get(), c.client_ca_file.c_str()) != 1)
             fail("tls_server_config.client_ca_file \"" + c.client_ca_file + "\": " + openssl_error());
-        m.client_ca_names.reset(SSL_load_client_CA_file(c.client_ca_file.c_str()));
-        if (!m.client_ca_names)
+        const NamesPtr names(SSL_load_client_CA_file(c.client_ca_file.c_str()));
+        if (!names || sk_X509_NAME_num(names.get()) == 0)
             fail("tls_server_config.client_ca_file \"" + c.client_ca_file + "\": no certificate in it");
     }
     const std::string& auth = c.client_auth_type;
@@ -184,14 +183,10 @@ bool TlsMaterial::apply(SSL* ssl) const noexcept
     else
         SSL_clear_options(ssl, SSL_OP_CIPHER_SERVER_PREFERENCE);
     SSL_set_verify(ssl, m.verify_mode, m.verify_chain ? nullptr : accept_any_certificate);
-    if (ok && m.client_cas) {
-        ok = SSL_set1_verify_cert_store(ssl, m.client_cas.get()) == 1;
-        STACK_OF(X509_NAME)* names = SSL_dup_CA_list(m.client_ca_names.get());
-        if (ok && names)
-            SSL_set_client_CA_list(ssl, names);  // takes ownership
-        else
-            ok = false;
-    }
+    // No list of acceptable CA names is sent: set per connection from here, OpenSSL 3.0 sends an empty
+    // certificate_authorities extension in TLS 1.3, which Go clients (Prometheus) reject as malformed.
+    // The list is only a hint; clients send the certificate they are configured with.
+    if (ok && m.client_cas) ok = SSL_set1_verify_cert_store(ssl, m.client_cas.get()) == 1;
     if (!ok) {
         util::log_warn("http", "TLS handshake refused: cannot apply the certificate settings: " + openssl_error());
     }
