@@ -1,6 +1,8 @@
-// Fuzz target: the pure parsing on the HTTP request path and around it. Basic auth is not implemented
-// yet (no Authorization header parser exists in src/http), so this covers what a client or an operator
-// controls today:
+// Fuzz target: the pure parsing on the HTTP request path and around it, what a client or an operator
+// controls:
+//   - http::parse_basic_authorization and http::BasicAuth::check: the Authorization header (a parsed
+//     header re-encodes to one that parses the same; a wrong password is never granted);
+//   - config::is_bcrypt_hash: a basic_auth_users value;
 //   - http::accepts_gzip: the Accept-Encoding header of a /metrics scrape;
 //   - http::is_loopback: the remote address that decides who may POST /api/push/start|stop;
 //   - http::html_escape: names and labels written into the landing page;
@@ -21,6 +23,8 @@
 #include <string_view>
 
 #include "config/internal.hpp"
+#include "config/web_security.hpp"
+#include "http/basic_auth.hpp"
 #include "http/handlers.hpp"
 #include "http/response.hpp"
 
@@ -67,12 +71,49 @@ std::optional<std::string_view> password_of(std::string_view url)
     return url.substr(colon + 1, at - colon - 1);
 }
 
+std::string base64(std::string_view in)
+{
+    static constexpr char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < in.size(); i += 3) {
+        unsigned v = static_cast<unsigned char>(in[i]) << 16;
+        if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+        if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
+        out += digits[(v >> 18) & 63];
+        out += digits[(v >> 12) & 63];
+        out += i + 1 < in.size() ? digits[(v >> 6) & 63] : '=';
+        out += i + 2 < in.size() ? digits[v & 63] : '=';
+    }
+    return out;
+}
+
+void check_authorization(const std::string& input)
+{
+    // Cost 4 (password "s3cret"): cheap enough to run bcrypt for every parsed input.
+    static const http::BasicAuth auth({{"prometheus", "$2b$04$cji7CsdShh./lv6iEObW/uXUtIJQqq7Qd.484wEA3LFpwqy0CiP6W"}});
+    const auto credentials = http::parse_basic_authorization(input);
+    if (!credentials) {
+        if (auth.check(input) == http::AuthResult::granted) fail("granted a header that does not parse", input);
+        return;
+    }
+    if (credentials->user.find(':') != std::string::npos) fail("a user name with ':'", input);
+    if (credentials->password.find('\0') != std::string::npos) fail("a password with a NUL byte", input);
+    const auto again =
+        http::parse_basic_authorization("Basic " + base64(credentials->user + ":" + credentials->password));
+    if (!again || again->user != credentials->user || again->password != credentials->password)
+        fail("parsed credentials do not survive re-encoding", input);
+    const bool right = credentials->user == "prometheus" && credentials->password == "s3cret";
+    if (!right && auth.check(input) == http::AuthResult::granted) fail("granted wrong credentials", input);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const std::string input(reinterpret_cast<const char*>(data), size);
 
+    check_authorization(input);
+    (void)config::is_bcrypt_hash(input);
     (void)http::accepts_gzip(input);
     (void)http::is_loopback(input);
 
