@@ -57,37 +57,24 @@ constexpr DiskFamily families[] = {
      Unit::one},
 };
 
-// target_device sits among the attributes in inovex's order, so the info set is built per disk.
-void write_info(const DomainLabels& labels, TextWriter& out)
-{
-    const auto& domains = labels.domains();
-    std::string set;
-    out.family({"libvirt_domain_block_stats_info", "Metadata information on block devices.", Type::gauge});
-    for (std::size_t d = 0; d < domains.size(); ++d) {
-        for (const DiskSample& b : domains[d].disks) {
-            const collect::DiskInfo* i = b.info;
-            if (!i) continue;
-            set.assign(labels.domain(d));
-            append_label(set, "disk_type", i->type);
-            append_label(set, "disk_device", i->device);
-            append_label(set, "target_bus", i->bus);
-            append_label(set, "driver_type", i->driver_type);
-            append_label(set, "driver_cache", i->driver_cache);
-            append_label(set, "source_file", i->source);
-            append_label(set, "source_protocol", i->source_protocol);
-            append_label(set, "target_device", b.name);
-            append_label(set, "serial", i->serial);
-            out.sample(set, 1);
-        }
-    }
-}
-
 }  // namespace
 
 void write_block_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out)
 {
     if (!scrape.snapshot) return;
-    write_info(labels, out);
+    each_device_info(
+        out, labels, {"libvirt_domain_block_stats_info", "Metadata information on block devices.", Type::gauge},
+        &collect::DomainSample::disks, [](const DiskSample& b, const collect::DiskInfo& i, std::string& set) {
+            append_label(set, "disk_type", i.type);
+            append_label(set, "disk_device", i.device);
+            append_label(set, "target_bus", i.bus);
+            append_label(set, "driver_type", i.driver_type);
+            append_label(set, "driver_cache", i.driver_cache);
+            append_label(set, "source_file", i.source);
+            append_label(set, "source_protocol", i.source_protocol);
+            append_label(set, "target_device", b.name);
+            append_label(set, "serial", i.serial);
+        });
     for (const DiskFamily& f : families) {
         if (f.unit == Unit::one)
             each_disk(out, labels, f.family, [&](const DiskSample& b) { return b.*f.field; });

@@ -88,4 +88,24 @@ void each_vcpu(TextWriter& out, const DomainLabels& labels, const Family& family
     }
 }
 
+// A device _info family: one sample of 1 per device with XML attributes (`info`), labelled with its
+// domain's set plus what `attributes(device, info, set)` appends (target_device sits among the
+// attributes in inovex's order, so these sets are built here rather than taken from nic()/disk()).
+template <typename Device, typename Attributes>
+void each_device_info(TextWriter& out, const DomainLabels& labels, const Family& family,
+                      std::vector<Device> collect::DomainSample::*devices, Attributes attributes)
+{
+    out.family(family);
+    std::string set;
+    const auto& domains = labels.domains();
+    for (std::size_t d = 0; d < domains.size(); ++d) {
+        for (const Device& device : domains[d].*devices) {
+            if (!device.info) continue;
+            set.assign(labels.domain(d));
+            attributes(device, *device.info, set);
+            out.sample(set, 1);
+        }
+    }
+}
+
 }  // namespace prom

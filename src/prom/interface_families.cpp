@@ -43,25 +43,16 @@ constexpr NicFamily counters[] = {
 void write_interface_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out)
 {
     if (!scrape.snapshot) return;
-    const auto& domains = labels.domains();
-    // The info metric's labels put target_device among the attributes (inovex's order), so its set is
-    // built here rather than taken from DomainLabels::nic.
-    std::string set;
-    out.family({"libvirt_domain_interface_stats_info", "Metadata on network interfaces.", Type::gauge});
-    for (std::size_t d = 0; d < domains.size(); ++d) {
-        for (const NicSample& n : domains[d].nics) {
-            const collect::NicInfo* i = n.info;
-            if (!i) continue;
-            set.assign(labels.domain(d));
-            append_label(set, "interface_type", i->type);
-            append_label(set, "source_bridge", i->source_bridge);
-            append_label(set, "source_network", i->source_network);
-            append_label(set, "target_device", n.name);
-            append_label(set, "mac_address", i->mac);
-            append_label(set, "model_type", i->model);
-            out.sample(set, 1);
-        }
-    }
+    each_device_info(out, labels,
+                     {"libvirt_domain_interface_stats_info", "Metadata on network interfaces.", Type::gauge},
+                     &collect::DomainSample::nics, [](const NicSample& n, const collect::NicInfo& i, std::string& set) {
+                         append_label(set, "interface_type", i.type);
+                         append_label(set, "source_bridge", i.source_bridge);
+                         append_label(set, "source_network", i.source_network);
+                         append_label(set, "target_device", n.name);
+                         append_label(set, "mac_address", i.mac);
+                         append_label(set, "model_type", i.model);
+                     });
     for (const NicFamily& f : counters) each_nic(out, labels, f.family, [&](const NicSample& n) { return n.*f.field; });
 }
 
