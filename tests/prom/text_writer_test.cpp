@@ -56,7 +56,8 @@ TEST_CASE("HELP and TYPE are written with a family's first sample, so a family w
     out.family({"x_total", "Help with a \\ backslash\nand a newline.", prom::Type::counter});
     out.sample("a=\"1\"", 2);
     out.sample("a=\"2\"", "b=\"3\"", std::optional<int>(4));
-    out.sample("", std::optional<double>());  // absent: no line
+    const std::optional<double> absent = std::nullopt;
+    out.sample("", absent);  // absent: no line
     out.single(gauge, 0.5);
     CHECK(text ==
           "# HELP x_total Help with a \\\\ backslash\\nand a newline.\n"
