@@ -50,7 +50,8 @@ private:
         for (auto it = map.begin(); it != map.end(); ++it) {
             const std::string key = name(it->first);
             const std::string path = "tls_server_config." + key;
-            const YAML::Node& v = it->second;
+            // A copy: it->second lives in the iterator's proxy, which dies at the end of this statement.
+            const YAML::Node v = it->second;
             if (key == "cert_file")
                 t.cert_file = file(v, path);
             else if (key == "key_file")
