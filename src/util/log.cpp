@@ -82,6 +82,7 @@ bool LogOnce::log(LogLevel level, std::string_view subsystem, const std::string&
                 if (it->second == message) return false;
                 it->second = message;
             }
+            size_.store(last_.size(), std::memory_order_release);
         }
         util::log(level, subsystem, message);
         return true;
@@ -93,7 +94,9 @@ bool LogOnce::log(LogLevel level, std::string_view subsystem, const std::string&
 bool LogOnce::clear(const std::string& key) noexcept
 {
     std::lock_guard lock(mu_);
-    return last_.erase(key) > 0;
+    const bool erased = last_.erase(key) > 0;
+    size_.store(last_.size(), std::memory_order_release);
+    return erased;
 }
 
 }  // namespace util

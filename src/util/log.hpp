@@ -3,6 +3,7 @@
 // Nothing here throws.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -46,10 +47,13 @@ public:
     bool log(LogLevel level, std::string_view subsystem, const std::string& key, const std::string& message) noexcept;
     // The condition for `key` is over; the next log() for it writes again. Returns true if it was set.
     bool clear(const std::string& key) noexcept;
+    // True when no condition is set: lets a hot path skip building a key to clear (no lock taken).
+    bool empty() const noexcept { return size_.load(std::memory_order_acquire) == 0; }
 
 private:
     std::mutex mu_;
     std::unordered_map<std::string, std::string> last_;
+    std::atomic<std::size_t> size_{0};  // last_.size(), written under mu_
 };
 
 }  // namespace util

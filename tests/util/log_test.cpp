@@ -36,6 +36,22 @@ TEST_CASE("a persistent condition is logged once until its message changes or it
     util::set_log_level(saved);
 }
 
+TEST_CASE("a LogOnce is empty until a condition is logged and again once every condition has cleared")
+{
+    const auto saved = util::log_level();
+    util::set_log_level(util::LogLevel::error);
+    util::LogOnce once;
+    CHECK(once.empty());
+    once.log(util::LogLevel::warn, "t", "dom-a", "broken");
+    once.log(util::LogLevel::warn, "t", "dom-b", "broken");
+    CHECK_FALSE(once.empty());
+    once.clear("dom-a");
+    CHECK_FALSE(once.empty());
+    once.clear("dom-b");
+    CHECK(once.empty());
+    util::set_log_level(saved);
+}
+
 TEST_CASE("an error chain joins nested exceptions outermost first")
 {
     try {
