@@ -190,25 +190,25 @@ void LiveConnection::deregister_callbacks() noexcept
 
 void LiveConnection::remember_domains(std::unordered_map<std::string, DomainPtr> domains)
 {
+    std::unordered_map<std::string, SharedDomain> shared;
+    shared.reserve(domains.size());
+    for (auto& [uuid, handle] : domains) shared.emplace(uuid, SharedDomain(std::move(handle)));
     std::unique_lock lock(domains_mu_);
-    domains_.swap(domains);
+    domains_.swap(shared);
     lock.unlock();
-    // The replaced handles are freed here, outside the lock.
+    // The replaced handles are released here, outside the lock (a call in flight may still hold one).
 }
 
-DomainPtr LiveConnection::domain(const DomainRef& ref)
+SharedDomain LiveConnection::domain(const DomainRef& ref)
 {
     {
         std::lock_guard lock(domains_mu_);
-        if (auto it = domains_.find(ref.uuid); it != domains_.end())
-            if (auto handle = ref_domain(it->second.get())) return handle;
+        if (auto it = domains_.find(ref.uuid); it != domains_.end()) return it->second;
     }
-    DomainPtr found(virDomainLookupByUUIDString(conn_.get(), ref.uuid.c_str()));
+    SharedDomain found(DomainPtr(virDomainLookupByUUIDString(conn_.get(), ref.uuid.c_str())));
     if (!found) throw_last_error("virDomainLookupByUUIDString", ref.name.empty() ? ref.uuid : ref.name);
-    auto own = ref_domain(found.get());
     std::lock_guard lock(domains_mu_);
-    if (own) domains_.try_emplace(ref.uuid, std::move(own));
-    return found;
+    return domains_.try_emplace(ref.uuid, std::move(found)).first->second;
 }
 
 }  // namespace virt::detail

@@ -58,6 +58,9 @@ struct OpenParams {
     unsigned parallel = 1;  // connections a collection is split over: this one plus parallel-1 helpers
 };
 
+// One domain handle shared by the calls in flight on it; the last owner frees it (virDomainFree).
+using SharedDomain = std::shared_ptr<virDomain>;
+
 class LiveConnection {
 public:
     // Opens and registers the callbacks; throws virt::Error when the connection cannot be opened.
@@ -75,9 +78,11 @@ public:
 
     // Replaces the uuid → domain handle map with the domains of a fresh listing.
     void remember_domains(std::unordered_map<std::string, DomainPtr> domains);
-    // A handle of its own for `domain`: from the last listing, else looked up by UUID (and kept).
-    // Throws virt::Error (no_domain when it is gone).
-    DomainPtr domain(const DomainRef& domain);
+    // A share of the handle for `domain`: from the last listing, else looked up by UUID (and kept).
+    // Shared, not a libvirt reference of its own: virDomainRef and virDomainFree each format the UUID
+    // for libvirt's debug log, and the fill-in makes ~13 calls per domain. The handle outlives a
+    // listing that replaces it while a call still holds it. Throws virt::Error (no_domain when gone).
+    SharedDomain domain(const DomainRef& domain);
 
 private:
     void register_callbacks();
@@ -93,7 +98,7 @@ private:
     DriverQuirks quirks_;
     std::unique_ptr<HelperPool> helpers_;  // closed before conn_
     std::mutex domains_mu_;
-    std::unordered_map<std::string, DomainPtr> domains_;
+    std::unordered_map<std::string, SharedDomain> domains_;
 };
 
 }  // namespace virt::detail
