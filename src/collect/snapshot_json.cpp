@@ -35,9 +35,8 @@ void write_nic(JsonWriter& w, const NicSample& n)
     w.field("tx_errs", n.tx_errs).field("tx_drop", n.tx_drop);
     if (const NicInfo* i = n.info) {
         w.key("info").begin_object().field_nonempty("mac", i->mac).field_nonempty("type", i->type);
-        w.field_nonempty("source_bridge", i->source_bridge).field_nonempty("source_network", i->source_network);
-        w.field_nonempty("source_dev", i->source_dev).field_nonempty("model", i->model);
-        w.field_nonempty("alias", i->alias).end_object();
+        write_nic_sources(w, *i);
+        w.end_object();
     }
     w.end_object();
 }
@@ -51,10 +50,9 @@ void write_disk(JsonWriter& w, const DiskSample& d)
     w.field("allocation", d.allocation).field("capacity", d.capacity).field("physical", d.physical);
     if (const DiskInfo* i = d.info) {
         w.key("info").begin_object().field_nonempty("bus", i->bus).field_nonempty("device", i->device);
-        w.field_nonempty("type", i->type).field_nonempty("source", i->source);
-        w.field_nonempty("source_protocol", i->source_protocol).field_nonempty("source_name", i->source_name);
-        w.field_nonempty("driver_type", i->driver_type).field_nonempty("driver_cache", i->driver_cache);
-        w.field_nonempty("serial", i->serial).field_nonempty("alias", i->alias).end_object();
+        w.field_nonempty("type", i->type);
+        write_disk_sources(w, *i);
+        w.end_object();
     }
     w.end_object();
 }
@@ -105,6 +103,21 @@ void write_domain(JsonWriter& w, const DomainSample& s)
 }
 
 }  // namespace
+
+void write_nic_sources(JsonWriter& w, const NicInfo& nic)
+{
+    w.field_nonempty("source_bridge", nic.source_bridge).field_nonempty("source_network", nic.source_network);
+    w.field_nonempty("source_dev", nic.source_dev).field_nonempty("model", nic.model);
+    w.field_nonempty("alias", nic.alias);
+}
+
+void write_disk_sources(JsonWriter& w, const DiskInfo& disk)
+{
+    w.field_nonempty("source", disk.source).field_nonempty("source_protocol", disk.source_protocol);
+    w.field_nonempty("source_name", disk.source_name).field_nonempty("driver_type", disk.driver_type);
+    w.field_nonempty("driver_cache", disk.driver_cache).field_nonempty("serial", disk.serial);
+    w.field_nonempty("alias", disk.alias);
+}
 
 std::string snapshot_to_json(const Snapshot& snap, bool pretty)
 {

@@ -8,8 +8,18 @@
 
 #include "collect/domain_sample.hpp"
 
+namespace util {
+class JsonWriter;
+}
+
 namespace collect {
 
 std::string snapshot_to_json(const Snapshot& snapshot, bool pretty = true);
+
+// The optional XML attributes of a NIC (source_*, model, alias) and of a disk (source*, driver_*,
+// serial, alias) as fields of the object `w` is in, empty ones left out. Shared with /api/vms, whose
+// device objects differ from this view's only in the fields written before these.
+void write_nic_sources(util::JsonWriter& w, const NicInfo& nic);
+void write_disk_sources(util::JsonWriter& w, const DiskInfo& disk);
 
 }  // namespace collect

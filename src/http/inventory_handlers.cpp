@@ -5,6 +5,7 @@
 // eviction or a refresh (which replace entries, never modify them).
 #include <civetweb.h>
 
+#include "collect/snapshot_json.hpp"
 #include "http/handlers.hpp"
 #include "http/response.hpp"
 #include "util/json_writer.hpp"
@@ -33,17 +34,14 @@ void write_devices(util::JsonWriter& w, const collect::DomainDevices& dev)
     w.key("nics").begin_array();
     for (const auto& n : dev.nics) {
         w.begin_object().field("target", n.target).field("mac", n.mac).field("type", n.type);
-        w.field_nonempty("source_bridge", n.source_bridge).field_nonempty("source_network", n.source_network);
-        w.field_nonempty("source_dev", n.source_dev).field_nonempty("model", n.model);
-        w.field_nonempty("alias", n.alias).end_object();
+        collect::write_nic_sources(w, n);
+        w.end_object();
     }
     w.end_array().key("disks").begin_array();
     for (const auto& d : dev.disks) {
         w.begin_object().field("target", d.target).field("bus", d.bus).field("device", d.device).field("type", d.type);
-        w.field_nonempty("source", d.source).field_nonempty("source_protocol", d.source_protocol);
-        w.field_nonempty("source_name", d.source_name).field_nonempty("driver_type", d.driver_type);
-        w.field_nonempty("driver_cache", d.driver_cache).field_nonempty("serial", d.serial);
-        w.field_nonempty("alias", d.alias).end_object();
+        collect::write_disk_sources(w, d);
+        w.end_object();
     }
     w.end_array();
 }
