@@ -50,6 +50,7 @@ void FillIn::add_missing(virt::DomainStatsRecord& record, std::vector<virt::Type
     const std::size_t before = record.params.size();
     for (auto& p : params) {
         p.field.insert(0, prefix);
+        // Taken afresh each time: a push_back below may reallocate.
         const auto end = record.params.begin() + static_cast<std::ptrdiff_t>(before);
         if (std::none_of(record.params.begin(), end, [&](const auto& q) { return q.field == p.field; }))
             record.params.push_back(std::move(p));

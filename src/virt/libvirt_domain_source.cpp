@@ -58,7 +58,7 @@ std::vector<DomainStatsRecord> all_stats(Connection::Impl& impl, LiveConnection&
 
     std::vector<DomainStatsRecord> out;
     detail::append_records(records, n, out);
-    std::unordered_map<std::string, detail::DomainPtr> handles;
+    std::unordered_map<std::string, detail::SharedDomain> handles;
     for (int i = 0; i < n && records[i]; ++i)
         if (auto handle = detail::ref_domain(records[i]->dom))
             handles.emplace(out[static_cast<std::size_t>(i)].domain.uuid, std::move(handle));

@@ -188,13 +188,10 @@ void LiveConnection::deregister_callbacks() noexcept
     close_box_.reset();
 }
 
-void LiveConnection::remember_domains(std::unordered_map<std::string, DomainPtr> domains)
+void LiveConnection::remember_domains(std::unordered_map<std::string, SharedDomain> domains)
 {
-    std::unordered_map<std::string, SharedDomain> shared;
-    shared.reserve(domains.size());
-    for (auto& [uuid, handle] : domains) shared.emplace(uuid, SharedDomain(std::move(handle)));
     std::unique_lock lock(domains_mu_);
-    domains_.swap(shared);
+    domains_.swap(domains);
     lock.unlock();
     // The replaced handles are released here, outside the lock (a call in flight may still hold one).
 }

@@ -77,7 +77,7 @@ public:
     HelperPool& helpers() noexcept { return *helpers_; }
 
     // Replaces the uuid → domain handle map with the domains of a fresh listing.
-    void remember_domains(std::unordered_map<std::string, DomainPtr> domains);
+    void remember_domains(std::unordered_map<std::string, SharedDomain> domains);
     // A share of the handle for `domain`: from the last listing, else looked up by UUID (and kept).
     // Shared, not a libvirt reference of its own: virDomainRef and virDomainFree each format the UUID
     // for libvirt's debug log, and the fill-in makes ~13 calls per domain. The handle outlives a

@@ -111,7 +111,7 @@ std::vector<DomainStatsRecord> split_stats(LiveConnection& live, unsigned groups
         for (auto& r : results[s].records) out.push_back(std::move(r));
     }
 
-    std::unordered_map<std::string, DomainPtr> handles;
+    std::unordered_map<std::string, SharedDomain> handles;
     handles.reserve(uuids.size());
     for (int i = 0; i < n; ++i)
         if (auto h = ref_domain(listed[i])) handles.emplace(uuids[static_cast<std::size_t>(i)], std::move(h));
