@@ -15,9 +15,7 @@ guests=1
 start=$SECONDS
 log() { echo "bench: $* ($((SECONDS - start)) s)" >&2; }
 
-"$root/tools/install-deps" test >&2
-dpkg-query -W -f='${Status}' prometheus-libvirt-exporter 2>/dev/null | grep -q "install ok installed" ||
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus-libvirt-exporter >&2
+"$root/tools/install-deps" bench >&2
 [ -f "$root/build-bench/build.ninja" ] ||
   meson setup "$root/build-bench" "$root" --buildtype=release -Dtests=false >/dev/null
 ninja -C "$root/build-bench" >/dev/null

@@ -21,8 +21,6 @@ set -euo pipefail
 
 STATE=${HV_STATE_DIR:-/tmp/virt-exporter-hv}
 URI=qemu:///system
-PKGS=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils busybox-static linux-image-cloud-amd64 cpio
-  gzip iproute2)
 MODULES=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_balloon failover
   net_failover virtio_net virtio_blk)
 # Spaces, both quotes, comma, '=', backslash, non-ASCII: libvirt accepts all of them ('/' and control
@@ -34,17 +32,8 @@ log() { echo "hypervisor: $*" >&2; }
 virsh_q() { virsh -q -c "$URI" "$@"; }
 answers() { timeout 10 virsh -c "$URI" version >/dev/null 2>&1; }
 
-cmd_install() {
-  local missing=() p
-  for p in "${PKGS[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -eq 0 ]; then log "packages present"; return 0; fi
-  log "installing ${missing[*]}"
-  apt-get update -q >&2
-  # Without systemd as PID 1, libvirt-daemon-system's postinst cannot start its units (deb-systemd-invoke
-  # skips them); it still succeeds, and `up` starts the daemons by hand.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+cmd_install() {  # the package list is tools/install-deps' (hypervisor)
+  "$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/tools/install-deps" hypervisor >&2
 }
 
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
