@@ -80,9 +80,16 @@ def start(name, extra=""):
 
 
 def quick_scrape(exp):
-    t0 = time.monotonic()
-    text = exp.metrics()
-    return text, time.monotonic() - t0
+    """The fastest of three scrapes and its time: a scrape that waited on the push would make all three
+    slow, while a busy scheduler on a loaded machine slows one now and then."""
+    best = None
+    for _ in range(3):
+        t0 = time.monotonic()
+        text = exp.metrics()
+        took = time.monotonic() - t0
+        if best is None or took < best[1]:
+            best = (text, took)
+    return best
 
 
 def counter(exp, name):
