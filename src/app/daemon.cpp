@@ -11,6 +11,7 @@
 #include "app/pipeline.hpp"
 #include "app/push.hpp"
 #include "collect/snapshot_json.hpp"
+#include "http/capacity.hpp"
 #include "http/server.hpp"
 #include "http/web_security_state.hpp"
 #include "prom/snapshot_collectable.hpp"
@@ -124,6 +125,9 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
     // exporter holds, not at what it once held (measured in tests/integration/soak.py).
     mallopt(M_ARENA_MAX, 4);
     std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the exporter
+    // Every HTTP connection is an open file (web.max_connections of them, 2048 by default), above the
+    // soft limit of 1024 that systemd and shells give. The server fits itself under what this leaves.
+    const std::uint64_t open_files = http::raise_open_files_limit();
 
     try {
         config::Config config = initial;
@@ -137,6 +141,9 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         http::ServerOptions web;
         web.listen_addresses = config.web.listen_addresses;
         web.metrics_path = config.web.telemetry_path;
+        web.max_connections = config.web.max_connections;
+        web.request_timeout = config.web.request_timeout;
+        web.keep_alive_timeout = config.web.keep_alive_timeout;
         if (!config.web.config_file.empty())
             web.security = std::make_shared<http::WebSecurityState>(config.web.config_file);
         auto& connection = pipeline.connection();
@@ -156,7 +163,11 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         http::Server server(web, metrics, std::move(status));
         std::string ports;
         for (int p : server.ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
-        util::log_info("app", "virt-exporter listening on port " + ports + ", libvirt " + config.libvirt.uri);
+        if (server.capacity().lowered)
+            util::log_warn("http", http::describe_lowered(config.web.max_connections, server.capacity()));
+        util::log_info("app", "virt-exporter listening on port " + ports + " (up to " +
+                                  std::to_string(server.capacity().workers) + " connections, " +
+                                  std::to_string(open_files) + " open files), libvirt " + config.libvirt.uri);
         if (pusher) pusher->start();
 
         for (;;) {

@@ -48,6 +48,14 @@ struct WebConfig {
     std::string config_file;  // exporter-toolkit web-config.yml; empty: plain HTTP, no auth
     std::chrono::milliseconds scrape_timeout{10000};
     std::chrono::milliseconds max_snapshot_age{1000};  // scrapes closer together share a collection
+    // Connections served at once: CivetWeb's worker threads, one per connection from accept to close,
+    // all created at start. Each costs RSS and an fd (README "Crowds of clients" has the figures).
+    unsigned max_connections = 2048;
+    // Longest a client may take to send a request's headers (and for the TLS handshake before them),
+    // and longest a response write may stall: a silent or slow client holds its worker that long.
+    std::chrono::milliseconds request_timeout{5000};
+    // Longest an idle kept-alive connection waits for its next request (and holds its worker).
+    std::chrono::milliseconds keep_alive_timeout{30000};
 
     friend bool operator==(const WebConfig&, const WebConfig&) = default;
 };

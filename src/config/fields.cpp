@@ -36,6 +36,9 @@ const std::vector<Field> table = {
     VE_FIELD(StringField, web, config_file, nullptr),
     VE_FIELD(MillisField, web, scrape_timeout, nullptr),
     VE_FIELD(MillisField, web, max_snapshot_age, nullptr),
+    VE_FIELD(UnsignedField, web, max_connections, nullptr),
+    VE_FIELD(MillisField, web, request_timeout, nullptr),
+    VE_FIELD(MillisField, web, keep_alive_timeout, nullptr),
 
     VE_FIELD(OptBoolField, push, enabled, nullptr),
     VE_FIELD(StringField, push, url, "INFLUX_URL", false, true),

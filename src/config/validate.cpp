@@ -21,6 +21,8 @@ constexpr const char* known_groups[] = {"state", "cpu_total", "balloon", "vcpu",
                                         "perf",  "iothread",  "memory",  "dirtyrate", "vm"};
 // More connections than libvirtd has workers (max_workers, 20 by default) only queue.
 constexpr unsigned max_parallel = 16;
+// CivetWeb's own ceiling on worker threads (MAX_WORKER_THREADS in civetweb.c 1.15).
+constexpr unsigned max_connections_limit = 65536;
 // Tags every line already carries; an extra tag with one of these names would make a second value.
 constexpr const char* reserved_tags[] = {"VMID", "name", "uuid", "host", "devtype", "device"};
 
@@ -90,6 +92,12 @@ void check_web(const Checker& ck, const WebConfig& w)
                "must be a path like \"/metrics\" (not \"/\", which is the landing page), got \"" + p + "\"");
     ck.positive(w.scrape_timeout, "web.scrape_timeout");
     ck.not_negative(w.max_snapshot_age, "web.max_snapshot_age");
+    ck.require(w.max_connections >= 1 && w.max_connections <= max_connections_limit, "web.max_connections",
+               "must be between 1 and " + std::to_string(max_connections_limit) + ", got " +
+                   std::to_string(w.max_connections));
+    // CivetWeb takes both in whole milliseconds; 0 would time every request out before it is read.
+    ck.positive(w.request_timeout, "web.request_timeout");
+    ck.positive(w.keep_alive_timeout, "web.keep_alive_timeout");
 }
 
 void check_push(const Checker& ck, const PushConfig& p)

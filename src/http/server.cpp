@@ -4,10 +4,12 @@
 #include <stdexcept>
 
 #include <CivetServer.h>
+#include <openssl/crypto.h>
 
 #include "http/handlers.hpp"
 #include "http/tls_material.hpp"
 #include "http/web_security_state.hpp"
+#include "http/worker_stack.hpp"
 #include "util/log.hpp"
 
 namespace http {
@@ -43,6 +45,18 @@ int init_ssl(void* ssl_ctx, void* user_data)
     return 1;
 }
 
+// Called by CivetWeb on the worker after each connection, once it has freed the SSL and closed the
+// socket. CivetWeb's workers never exit, so what a thread keeps until it exits would stay forever:
+// - OpenSSL 3's per-thread state (error queue, the thread's two random generators), about 23 KiB per
+//   worker that ran a handshake (+32 MiB after a crowd of 1400 TLS clients, tests/integration/crowd.py).
+//   OPENSSL_thread_stop() frees it; the next handshake on this worker sets it up again (microseconds).
+// - the stack pages the connection touched (src/http/worker_stack.hpp).
+void connection_closed(const mg_connection*)
+{
+    OPENSSL_thread_stop();
+    release_unused_stack();
+}
+
 }  // namespace
 
 std::string civetweb_listening_port(const std::string& address, bool have_ipv6)
@@ -72,22 +86,41 @@ Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& me
         if (!ports.empty()) ports += ',';
         ports += civetweb_listening_port(a, have_ipv6) + (tls ? "s" : "");
     }
+    capacity_ = plan_capacity(options.max_connections, open_files_limit());
+    // Why these CivetWeb 1.15 options (README "Crowds of clients" has the measurements):
+    // - num_threads: every worker is created at start (1.15 has no on-demand spawning) and holds one
+    //   connection until it closes, so it is the number of silent, slow or idle clients that can be
+    //   connected at once without delaying a scrape. Debian builds CivetWeb with 100 KiB thread stacks
+    //   (USE_STACK_SIZE), so an idle worker costs a few pages of RSS, not megabytes.
+    // - request_timeout_ms bounds, from the start of a request, the header read (read_message: a
+    //   slowloris client dribbling a byte a second is cut off then), the TLS handshake (sslize polls in
+    //   50 ms steps up to it) and each stalled write (push_all). Prometheus sends its request at once.
+    // - keep_alive_timeout_ms replaces it between requests of a kept-alive connection.
+    // - connection_queue, listen_backlog: see plan_capacity().
+    // - linger_timeout_ms stays unset: with it, close() would block a worker on a client that does not read.
     const std::vector<std::string> civet_options{
         "listening_ports",
         ports,
         "num_threads",
-        std::to_string(options.threads),
+        std::to_string(capacity_.workers),
+        "connection_queue",
+        std::to_string(capacity_.queue),
+        "listen_backlog",
+        std::to_string(capacity_.listen_backlog),
         "request_timeout_ms",
         std::to_string(options.request_timeout.count()),
         "enable_keep_alive",
         "yes",
         "keep_alive_timeout_ms",
-        "30000",
+        std::to_string(options.keep_alive_timeout.count()),
         "enable_directory_listing",
         "no",
+        "tcp_nodelay",
+        "1",
     };
     CivetCallbacks callbacks;
     callbacks.log_message = log_message;
+    callbacks.connection_closed = connection_closed;
     if (tls) callbacks.init_ssl = init_ssl;
     security_ = options.security;
     try {

@@ -6,7 +6,7 @@
 //
 // Ownership: Server owns the CivetWeb context and its handlers; it borrows the collectable and whatever
 // the StatusSource callbacks capture, which must outlive it. Thread-safety: handlers run on CivetWeb's
-// worker threads (ServerOptions::threads of them); the borrowed objects must be thread-safe.
+// worker threads (Capacity::workers of them, src/http/capacity.hpp); the borrowed objects must be thread-safe.
 // Throws: the constructor throws std::runtime_error naming the address when it cannot listen, or when TLS
 // cannot be turned on.
 #pragma once
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "collect/domain_sample.hpp"
+#include "http/capacity.hpp"
 
 class CivetServer;
 class CivetHandler;
@@ -36,10 +37,13 @@ class WebSecurityState;
 struct ServerOptions {
     std::vector<std::string> listen_addresses{":9177"};  // ":port", "host:port", "[v6]:port"; port 0 = any
     std::string metrics_path = "/metrics";
-    unsigned threads = 16;
-    std::chrono::milliseconds request_timeout{10000};  // also bounds slow clients
+    // Connections served at once (CivetWeb worker threads), lowered to fit RLIMIT_NOFILE (capacity()).
+    unsigned max_connections = 2048;
+    // Headers (and the TLS handshake before them) must arrive within it; a write may stall that long.
+    std::chrono::milliseconds request_timeout{5000};
     // The web config file (TLS, basic auth); null: plain HTTP without auth.
     std::shared_ptr<WebSecurityState> security;
+    std::chrono::milliseconds keep_alive_timeout{30000};  // idle time between kept-alive requests
 };
 
 // What the pages say about the rest of the daemon. Callbacks are called on HTTP threads.
@@ -63,8 +67,11 @@ public:
 
     // The ports actually bound, in listen_addresses order (useful with port 0).
     std::vector<int> ports() const;
+    // What the server was started with: workers (maybe lowered from max_connections), queue, backlog.
+    const Capacity& capacity() const { return capacity_; }
 
 private:
+    Capacity capacity_;
     StatusSource status_;
     std::shared_ptr<WebSecurityState> security_;
     std::vector<std::unique_ptr<CivetHandler>> handlers_;

@@ -199,6 +199,10 @@ void install_tls(SSL_CTX* ctx, TlsMaterialSource& source)
     // A session resumed with a ticket skips the ClientHello settings above; full handshakes only.
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    // A connection that waits (for its handshake to go on, or for the next request of a kept-alive
+    // scrape) would otherwise hold a 16 KiB read buffer and a 16 KiB write buffer; with up to
+    // web.max_connections of them that is the bulk of the RSS a crowd of TLS clients costs.
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 }
 
 void check_civetweb_openssl()
