@@ -27,19 +27,21 @@ import sys
 import threading
 import time
 import traceback
+import urllib.error
+import urllib.request
 
 from fixtures import Exporter, free_port, http_get, wait_until, workdir
 from sanitizers import scaled
 from tap import Tap
 
 INTERVAL = 1.0         # push.interval
-BATCH_MAX_SEC = 2.0    # push.batch_max_sec: a batch holds 2-3 intervals, so a lost batch leaves a visible gap
+BATCH_MAX_SEC = 1.5    # push.batch_max_sec: a batch holds 2-3 intervals, so a lost batch leaves a visible gap
 TIMEOUT = 2.0          # push.timeout: far shorter than the 60 s stall
 BACKOFF_MIN = 1.0      # push.retry_backoff_min
 BACKOFF_MAX = 4.0      # push.retry_backoff_max
 JITTER = 0.8           # util::backoff_delay shortens a delay by up to 20%
 LEAST_BACKOFF = BACKOFF_MIN * JITTER - 0.05  # the shortest wait after a failure (less a timer's rounding)
-MIN_ROW = 3.0          # seconds a row lasts at least, so that a busy loop shows in its POST count
+WATCH = 1.5            # seconds a row lasts at least after its first POST, so that a busy loop shows
 HUGE_BODY = 50 * 1024 * 1024
 TOO_BIG_FOR_64_BITS = "99999999999999999999999"
 NETWORK = r"network_error( \(HTTP \d+\))?"  # a status line may have come before the transfer broke
@@ -413,6 +415,15 @@ def push_status(exp):
     return json.loads(body.decode("utf-8", "replace"), strict=False)["push"]
 
 
+def http_post(url):
+    req = urllib.request.Request(url, data=b"", method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=scaled(5)) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
 def rss_kib(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -460,23 +471,23 @@ def run_row(row, exp, server):
     ctx["rss_start"] = ctx["rss_max"] = rss_kib(exp.pid)
     start = time.monotonic()
     server.set_row(row)
-    # The row lasts until two POSTs arrived (a retry, or the next batch after a 400), or until it has
-    # clearly seen more than the backoff allows, or until the process is gone.
+    # The row lasts until two POSTs arrived (a retry, or the next batch after a 400) and WATCH seconds
+    # have passed since the first, or until it has clearly seen more than the backoff allows, or until the
+    # process is gone. The first POST comes when a batch is due (push.batch_max_sec).
     deadline = start + scaled(25)
     while True:
-        n = len(server.requests_of(row))
-        elapsed = time.monotonic() - start
+        requests = server.requests_of(row)
+        since_first = time.monotonic() - requests[0].arrived if requests else 0
         ctx["rss_max"] = max(ctx["rss_max"], rss_kib(exp.pid))
-        if (n >= 2 and elapsed >= MIN_ROW) or n > elapsed / (BACKOFF_MIN * JITTER) + 30 or not alive(exp) \
-                or time.monotonic() > deadline:
+        if (len(requests) >= 2 and since_first >= WATCH) or len(requests) > since_first / LEAST_BACKOFF + 30 \
+                or not alive(exp) or time.monotonic() > deadline:
             break
         time.sleep(0.05)
-    end = time.monotonic()
     end_ns = time.time_ns()
     server.set_row(None)
-    window = end - start
     requests = server.requests_of(row)
     n = len(requests)
+    window = time.monotonic() - requests[0].arrived if requests else 0
 
     # Alive, and both endpoints answer.
     ok = alive(exp)
@@ -492,9 +503,10 @@ def run_row(row, exp, server):
 
     tap.check(n >= 2, f"{row.name}: a second POST comes within {scaled(25):.0f} s (the exporter keeps trying)",
               f"{n} POSTs in {window:.1f} s")
-    allowed = window / (BACKOFF_MIN * JITTER) + 3
-    tap.check(n <= allowed, f"{row.name}: {n} POSTs in {window:.1f} s, within what the backoff allows "
-              f"(at most {allowed:.0f})")
+    # The first POST, then at most one per shortest backoff (a 400 is not retried: the next batch follows).
+    allowed = int(window / LEAST_BACKOFF) + 2
+    tap.check(n <= allowed, f"{row.name}: {n} POSTs in the {window:.1f} s from the first, within what the "
+              f"backoff allows (at most {allowed})")
     if row.min_gap is not None and n >= 2:
         gaps = [b.arrived - a.arrived for a, b in zip(requests, requests[1:])]
         tap.check(min(gaps) >= row.min_gap, f"{row.name}: consecutive POSTs at least {row.min_gap:.2f} s apart",
@@ -521,7 +533,17 @@ def run_row(row, exp, server):
         after = push_status(exp)
 
     if row.rejected_lines:
+        # Every 400 of the row counted (each at least one line), or, for the exact rows, every line of them.
         sent = sum(len(r.lines) for r in requests)
+        least = sent if row.rejected_lines == "exact" else n
+
+        def counted():
+            p = push_status(exp)
+            return p if p["rejected"] - before["rejected"] >= least else None
+        try:
+            after = wait_until(counted, 10, "the row's 400s counted")
+        except TimeoutError:
+            after = push_status(exp)
         delta = after["rejected"] - before["rejected"]
         if row.rejected_lines == "exact":
             tap.check(delta == sent, f"{row.name}: lines_rejected rises by the {sent} lines answered 400 "
@@ -548,12 +570,28 @@ def run_row(row, exp, server):
 # --- the whole run --------------------------------------------------------------------------------------
 
 def final_checks(exp, server, rows_run):
-    with server.lock:
-        recorded, rejected_lines = list(server.recorded), list(server.rejected)
+    # Pause the push, so that the exporter's counters and the server's records hold still to be compared.
+    st, _, _ = http_post(exp.url + "/api/push/stop")
+    assert st == 200, f"POST /api/push/stop answered {st}"
+
+    def settled():
+        p = push_status(exp)
+        with server.lock:
+            recorded, rejected_lines = list(server.recorded), list(server.rejected)
+        if p["lines_written"] + p["rejected"] == len(recorded) + len(rejected_lines):
+            return p, recorded, rejected_lines
+        return None
+    try:
+        p, recorded, rejected_lines = wait_until(settled, 10, "the exporter's counters to match the server")
+    except TimeoutError:
+        p = push_status(exp)
+        with server.lock:
+            recorded, rejected_lines = list(server.recorded), list(server.rejected)
     keys = collections.Counter(line_key(l) for l in recorded + rejected_lines)
     twice = [k for k, c in keys.items() if c > 1]
     tap.check(not twice, f"every line reaches the server exactly once ({len(recorded)} recorded after a 204, "
-              f"{len(rejected_lines)} answered 400)", "\n".join(f"{c}x {k}" for k, c in keys.items() if c > 1)[:3000])
+              f"{len(rejected_lines)} answered 400)",
+              f"{len(twice)} lines more than once, e.g.\n" + "\n".join(f"{keys[k]}x {k}" for k in twice[:5]))
 
     series_at = collections.defaultdict(set)
     for series, ts in keys:
@@ -570,7 +608,6 @@ def final_checks(exp, server, rows_run):
               f"no collection is missing: consecutive timestamps less than {2.5 * INTERVAL:.1f} s apart "
               f"(a lost batch holds 2-3 intervals)", f"largest gap {max(gaps, default=0):.2f} s")
 
-    p = push_status(exp)
     tap.check(p["dropped"] == 0, "nothing is dropped", json.dumps(p))
     tap.check(p["lines_written"] + p["rejected"] == len(recorded) + len(rejected_lines),
               "lines_written + lines_rejected equals what the server recorded and rejected",
