@@ -311,12 +311,13 @@ def http_date(offset):
 # --- the table ------------------------------------------------------------------------------------------
 
 class Row:
-    def __init__(self, name, answer, expect, min_gap=None, rejected_lines=None, check=None):
+    def __init__(self, name, answer, expect, min_gap=None, max_gap=None, rejected_lines=None, check=None):
         self.name = name
         self.answer = answer
         self.expect = expect            # regex of push.last_error's outcome part
         self.expect_name = "network_error" if expect == NETWORK else expect.replace("\\", "")
         self.min_gap = min_gap          # least seconds between two POSTs of the row
+        self.max_gap = max_gap          # most seconds between two POSTs of the row (generous: a cap, not a timing)
         self.rejected_lines = rejected_lines  # None: retried; "exact" or "at most": lines_rejected vs 400 lines
         self.check = check              # extra checks: check(row, exp, requests, context)
 
@@ -358,7 +359,7 @@ def retry_after_rows():
             headers = [header] if header else []
             body = b'{"error":"slow down"}' if code == 429 else b""
             rows.append(Row(f"{code} with Retry-After {label}", status(code, reason, headers, body),
-                            rf"throttled \(HTTP {code}\)", min_gap=least))
+                            rf"throttled \(HTTP {code}\)", min_gap=least, max_gap=BACKOFF_MAX + 3))
     return rows
 
 
@@ -507,10 +508,14 @@ def run_row(row, exp, server):
     allowed = int(window / LEAST_BACKOFF) + 2
     tap.check(n <= allowed, f"{row.name}: {n} POSTs in the {window:.1f} s from the first, within what the "
               f"backoff allows (at most {allowed})")
-    if row.min_gap is not None and n >= 2:
-        gaps = [b.arrived - a.arrived for a, b in zip(requests, requests[1:])]
+    gaps = [b.arrived - a.arrived for a, b in zip(requests, requests[1:])]
+    shown = "gaps: " + ", ".join(f"{g:.2f}" for g in gaps[:20])
+    if row.min_gap is not None and gaps:
         tap.check(min(gaps) >= row.min_gap, f"{row.name}: consecutive POSTs at least {row.min_gap:.2f} s apart",
-                  "gaps: " + ", ".join(f"{g:.2f}" for g in gaps[:20]))
+                  shown)
+    if row.max_gap is not None and gaps:
+        tap.check(max(gaps) <= scaled(row.max_gap), f"{row.name}: consecutive POSTs at most {row.max_gap:.0f} s "
+                  f"apart (the wait is capped by retry_backoff_max, {BACKOFF_MAX:.0f} s)", shown)
 
     # Classified as documented: push.last_error of a failure recorded during this row.
     pattern = re.compile(rf"^{row.expect}: ")
