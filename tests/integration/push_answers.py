@@ -30,7 +30,7 @@ import traceback
 import urllib.error
 import urllib.request
 
-from fixtures import Exporter, free_port, http_get, wait_until, workdir
+from fixtures import Exporter, http_get, wait_until, workdir
 from sanitizers import scaled
 from tap import Tap
 
