@@ -2,6 +2,7 @@
 // ("[host]:port") and the InfluxDB URL. Pure; nothing here throws. The URL may carry a password in its
 // userinfo, so every message shows it through mask_url().
 #include <cctype>
+#include <charconv>
 
 #include "config/internal.hpp"
 
@@ -18,7 +19,8 @@ bool has_space_or_control(std::string_view s)
 bool valid_port(std::string_view p)
 {
     if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string_view::npos) return false;
-    const int v = std::stoi(std::string(p));
+    int v = 0;
+    std::from_chars(p.data(), p.data() + p.size(), v);  // at most five digits: cannot fail
     return v >= 1 && v <= 65535;
 }
 

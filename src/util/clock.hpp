@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 namespace util {
 
@@ -14,12 +16,21 @@ public:
     virtual std::chrono::steady_clock::time_point now() const noexcept = 0;
     // Wall-clock time for timestamps shown to users.
     virtual std::chrono::system_clock::time_point wall() const noexcept = 0;
+    // Blocks on `cv` (`lock` held, as for std::condition_variable) until notified or until now() reaches
+    // `deadline`; may return early, so callers loop on their own condition and the deadline.
+    virtual void wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                            std::chrono::steady_clock::time_point deadline) const = 0;
 };
 
 class SystemClock final : public Clock {
 public:
     std::chrono::steady_clock::time_point now() const noexcept override { return std::chrono::steady_clock::now(); }
     std::chrono::system_clock::time_point wall() const noexcept override { return std::chrono::system_clock::now(); }
+    void wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                    std::chrono::steady_clock::time_point deadline) const override
+    {
+        cv.wait_until(lock, deadline);
+    }
     // The process-wide instance; lives for the whole program.
     static const SystemClock& instance() noexcept
     {
@@ -38,6 +49,12 @@ public:
     std::chrono::system_clock::time_point wall() const noexcept override
     {
         return std::chrono::system_clock::time_point(std::chrono::nanoseconds(wall_offset_ns + ns_.load()));
+    }
+    // Real time does not move this clock, so a waiter polls it: a test's advance() is seen within 1 ms.
+    void wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                    std::chrono::steady_clock::time_point deadline) const override
+    {
+        if (now() < deadline) cv.wait_for(lock, std::chrono::milliseconds(1));
     }
     void advance(std::chrono::nanoseconds d) noexcept { ns_ += d.count(); }
 
