@@ -4,12 +4,10 @@
 #include <stdexcept>
 
 #include <CivetServer.h>
-#include <openssl/crypto.h>
 
 #include "http/handlers.hpp"
 #include "http/tls_material.hpp"
 #include "http/web_security_state.hpp"
-#include "http/worker_stack.hpp"
 #include "util/log.hpp"
 
 namespace http {
@@ -45,16 +43,10 @@ int init_ssl(void* ssl_ctx, void* user_data)
     return 1;
 }
 
-// Called by CivetWeb on the worker after each connection, once it has freed the SSL and closed the
-// socket. CivetWeb's workers never exit, so what a thread keeps until it exits would stay forever:
-// - OpenSSL 3's per-thread state (error queue, the thread's two random generators), about 23 KiB per
-//   worker that ran a handshake (+32 MiB after a crowd of 1400 TLS clients, tests/integration/crowd.py).
-//   OPENSSL_thread_stop() frees it; the next handshake on this worker sets it up again (microseconds).
-// - the stack pages the connection touched (src/http/worker_stack.hpp).
+// Called by CivetWeb on the worker after each connection (capacity.hpp).
 void connection_closed(const mg_connection*)
 {
-    OPENSSL_thread_stop();
-    release_unused_stack();
+    release_worker_state();
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "http/capacity.hpp"
-#include "http/worker_stack.hpp"
 
 TEST_CASE("with room for them, every connection asked for gets a worker")
 {
