@@ -36,7 +36,7 @@ const std::vector<Field> table = {
     VE_FIELD(StringField, web, config_file, nullptr),
     VE_FIELD(MillisField, web, scrape_timeout, nullptr),
     VE_FIELD(MillisField, web, max_snapshot_age, nullptr),
-    VE_FIELD(UnsignedField, web, max_connections, nullptr),
+    VE_FIELD(UnsignedField, web, max_connections, "VIRT_EXPORTER_WEB_MAX_CONNECTIONS"),
     VE_FIELD(MillisField, web, request_timeout, nullptr),
     VE_FIELD(MillisField, web, keep_alive_timeout, nullptr),
 

@@ -54,3 +54,24 @@ TEST_CASE("the three round-trip through the rendered configuration and show in J
     CHECK(json.find("\"request_timeout\":0.75") != std::string::npos);
     CHECK(json.find("\"keep_alive_timeout\":10") != std::string::npos);
 }
+
+TEST_CASE("VIRT_EXPORTER_WEB_MAX_CONNECTIONS sets max_connections over the file; a bad value names the variable")
+{
+    config_test::TempDir dir;
+    config::Flags flags;
+    flags.config_file = dir.write("a.yaml", "web:\n  max_connections: 300\n");
+    {
+        config_test::FakeEnv env{{"VIRT_EXPORTER_WEB_MAX_CONNECTIONS", "64"}};
+        CHECK(config::load(flags, config_test::fake_env).web.max_connections == 64);
+    }
+    {
+        config_test::FakeEnv env{{"VIRT_EXPORTER_WEB_MAX_CONNECTIONS", "0"}};
+        CHECK(config_test::error_of([&] { config::load(flags, config_test::fake_env); }) ==
+              "environment VIRT_EXPORTER_WEB_MAX_CONNECTIONS: must be between 1 and 65536, got 0");
+    }
+    {
+        config_test::FakeEnv env{{"VIRT_EXPORTER_WEB_MAX_CONNECTIONS", "lots"}};
+        CHECK(config_test::error_of([&] { config::load(flags, config_test::fake_env); }) ==
+              "environment VIRT_EXPORTER_WEB_MAX_CONNECTIONS: must be a whole number, got \"lots\"");
+    }
+}

@@ -59,6 +59,10 @@ def _setup():
         # libvirt, GLib, libtirpc and civetweb are not instrumented: their own accesses through
         # interceptors are not recorded, their synchronisation is (tests/sanitizers/tsan.supp says why).
         "ignore_noninstrumented_modules=1", f"suppressions={supp}/tsan.supp", "print_suppressions=0"])
+    # Each of the 2048 HTTP worker threads of the default web.max_connections costs ASan ~140 KiB and TSan
+    # ~1.2 MiB (an exporter at 2.4 GB, 17 s to start). No script but crowd.py, which sets its own, needs more
+    # than a few dozen connections at once (soak.py: 50 from wrk and its slow clients).
+    os.environ.setdefault("VIRT_EXPORTER_WEB_MAX_CONNECTIONS", "128")
 
 
 def reports(pid=None):
