@@ -8,6 +8,7 @@
 #include "http/server.hpp"
 #include "prom/snapshot_collectable.hpp"
 #include "support/http_get.hpp"
+#include "support/manual_clock.hpp"
 #include "support/sample_snapshot.hpp"
 #include "util/gzip.hpp"
 
@@ -16,7 +17,7 @@ using namespace std::chrono_literals;
 namespace {
 
 struct Rig {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     collect::DeviceCache cache{clock, 300s};
     std::atomic<int> collections{0};
     std::atomic<bool> connected{true};

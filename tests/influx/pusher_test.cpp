@@ -1,17 +1,20 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "influx/pusher.hpp"
+#include "support/eventually.hpp"
+#include "support/manual_clock.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 using influx::Outcome;
 using influx::WriteResult;
+using test_support::eventually;
 
 namespace {
 
@@ -44,7 +47,7 @@ struct FakeServer {
 
 // Every collection is a new snapshot; each produces `lines_per_interval` lines tagged with its sequence.
 struct Rig {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     std::atomic<std::uint64_t> seq{0};
     collect::SnapshotStore store{[] {
                                      collect::Snapshot s;
@@ -80,16 +83,6 @@ struct Rig {
             config, store, produce, [this](std::string_view b) { return server.write(b); }, 1000ms);
     }
 };
-
-bool eventually(const std::function<bool()>& ok, std::chrono::milliseconds limit = 5000ms)
-{
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (ok()) return true;
-        std::this_thread::sleep_for(5ms);
-    }
-    return ok();
-}
 
 bool no_duplicates(const std::vector<std::string>& lines)
 {
@@ -184,8 +177,8 @@ TEST_CASE("without a spool, lines beyond buffer_max_lines are dropped oldest fir
 
 TEST_CASE("with a spool, an outage and a restart lose nothing and duplicate nothing")
 {
-    char tmpl[] = "/tmp/pusher_spool.XXXXXX";
-    const std::string dir = mkdtemp(tmpl);
+    const test_support::TempDir temp;
+    const std::string dir = temp.root().string();
     Rig rig;
     rig.config.spool_dir = dir;
     rig.config.buffer_max_lines = 8;  // far less than the outage produces
@@ -223,7 +216,6 @@ TEST_CASE("with a spool, an outage and a restart lose nothing and duplicate noth
         last = seq;
     }
     CHECK(ordered);
-    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("stop delivers what is queued when the server answers")

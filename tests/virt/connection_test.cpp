@@ -5,12 +5,12 @@
 // test:///default instance suspends/resumes a domain or sets its metadata). Not testable with the test
 // driver: device added/removed events (it has no virDomainAttachDevice*), the close callback and
 // keepalive (its connections never drop); those need a real libvirtd (tests/integration).
-#include "virt_test_support.hpp"
+#include "support/virt_helpers.hpp"
 
 #include <map>
 #include <mutex>
 
-#include "util/clock.hpp"
+#include "support/manual_clock.hpp"
 #include "virt/event_loop.hpp"
 
 using namespace virt_test;
@@ -50,7 +50,7 @@ TEST_CASE("start returns promptly and calls fail as disconnected when libvirt is
 
 TEST_CASE("reconnect attempts back off on the injected clock")
 {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     virt::ConnectionOptions options = options_for(unreachable_uri);
     options.reconnect_backoff_min = 1000ms;
     options.reconnect_backoff_max = 1000ms;  // no growth: each wait is 800..1000 ms of clock time

@@ -1,4 +1,4 @@
-// Helpers for the virt tests, which run against libvirt's real test driver in process.
+// Test support for the virt tests, which run against libvirt's real test driver in process.
 //
 // tests/virt is the one place outside src/virt that includes <libvirt/libvirt.h>: to trigger domain
 // events the tests need a read-write peer connection (TestDriverPeer), and the exporter's own code
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "build_info.hpp"  // VIRT_EXPORTER_SOURCE_DIR when the test runs outside meson test
+#include "support/eventually.hpp"
 #include "virt/connection.hpp"
 #include "virt/domain_source.hpp"
 
@@ -56,17 +57,7 @@ inline std::unique_ptr<virt::Connection> connect(const std::string& uri)
     return conn;
 }
 
-// Polls `condition` for up to `timeout`.
-template <typename Condition>
-bool eventually(Condition&& condition, std::chrono::milliseconds timeout = std::chrono::seconds(5))
-{
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
+using test_support::eventually;
 
 inline const virt::TypedValue* find(const std::vector<virt::TypedParam>& params, const std::string& field)
 {
