@@ -3,6 +3,7 @@
 // "***" when set and "" when empty; a password inside the push URL is masked the same way.
 #include "config/internal.hpp"
 #include "util/json_writer.hpp"
+#include "util/overload.hpp"
 
 namespace config {
 namespace detail {
@@ -21,18 +22,11 @@ namespace {
 
 using namespace detail;
 
-template <class... F>
-struct Overload : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overload(F...) -> Overload<F...>;
-
 // One value as a token valid in both YAML and JSON (flow style for lists and maps).
 std::string render_value(const Field& field, Config& c, bool json)
 {
     return std::visit(
-        Overload{
+        util::Overload{
             [&](const StringField& f) {
                 const std::string& v = f.get(c);
                 if (field.secret) return quote(v.empty() ? "" : "***");

@@ -9,6 +9,9 @@
 #include <cstring>
 #include <memory>
 
+#include "util/c_handle.hpp"
+#include "util/text.hpp"
+
 namespace http {
 namespace {
 
@@ -83,9 +86,8 @@ std::optional<Credentials> parse_basic_authorization(std::string_view header)
 {
     const auto space = header.find(' ');
     if (space == std::string_view::npos || !iequals(header.substr(0, space), "basic")) return std::nullopt;
-    std::string_view token = header.substr(space);
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    // The token follows one or more spaces (RFC 7235); trailing optional whitespace may hold tabs too.
+    const std::string_view token = util::trim_end(util::trim_start(header.substr(space), " "), " \t");
     auto decoded = decode_base64(token);
     if (!decoded) return std::nullopt;
     const auto colon = decoded->find(':');

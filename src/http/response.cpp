@@ -4,7 +4,15 @@
 
 #include <civetweb.h>
 
+#include "util/text.hpp"
+
 namespace http {
+namespace {
+
+// HTTP's OWS: spaces and horizontal tabs (RFC 9110, 5.6.3).
+constexpr std::string_view optional_whitespace = " \t";
+
+}  // namespace
 
 const char* status_text(int status) noexcept
 {
@@ -46,14 +54,9 @@ bool accepts_gzip(std::string_view header) noexcept
             params = item.substr(semi + 1);
             item = item.substr(0, semi);
         }
-        const auto trim = [](std::string_view s) {
-            while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-            while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-            return s;
-        };
-        item = trim(item);
+        item = util::trim(item, optional_whitespace);
         if (item != "gzip" && item != "*") continue;
-        params = trim(params);
+        params = util::trim(params, optional_whitespace);
         if (params.starts_with("q=")) {
             // "q=0", "q=0.0", "q=0.000" refuse; anything else accepts.
             const std::string q(params.substr(2));
