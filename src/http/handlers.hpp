@@ -81,9 +81,6 @@ std::string vms_json(const collect::Snapshot* snapshot);
 // Throws only std::bad_alloc.
 std::string landing_page(const StatusSource& status, const std::string& metrics_path);
 
-// virsh's word for a virDomainState ("running", "shut off", ...; "unknown" outside the enum).
-const char* state_name(int state) noexcept;
-
 // POST /api/push/start and /api/push/stop. With basic auth configured the AuthHandler has already let
 // the client in, from anywhere; without it only loopback clients may control the push loop (SPEC §2).
 class PushControlHandler : public CivetHandler {

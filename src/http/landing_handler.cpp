@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "build_info.hpp"
+#include "collect/domain_state.hpp"
 #include "http/handlers.hpp"
 #include "http/response.hpp"
 #include "virt/domain_source.hpp"
@@ -38,7 +39,7 @@ std::string domain_table(const collect::Snapshot& snap)
         "<tr><th>Name</th><th>State</th><th>NICs</th><th>Disks</th></tr>\n";
     for (const auto& d : snap.domains) {
         html += "<tr><td>" + html_escape(d.name) + "</td><td>" +
-                (d.state.state ? html_escape(state_name(*d.state.state)) : "") + "</td><td>" +
+                (d.state.state ? html_escape(collect::domain_state(*d.state.state).virsh) : "") + "</td><td>" +
                 targets(d, &collect::DomainDevices::nics) + "</td><td>" + targets(d, &collect::DomainDevices::disks) +
                 "</td></tr>\n";
     }

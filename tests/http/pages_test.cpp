@@ -77,15 +77,6 @@ TEST_CASE("/api/vms writes a hostile domain name as a valid JSON string")
     CHECK(contains(http::vms_json(&snap), R"("name": "web \"front\",a=b\\ é\nx")"));
 }
 
-TEST_CASE("state names are virsh's words, and unknown outside libvirt's enum")
-{
-    CHECK(std::string(http::state_name(1)) == "running");
-    CHECK(std::string(http::state_name(5)) == "shut off");
-    CHECK(std::string(http::state_name(7)) == "pmsuspended");
-    CHECK(std::string(http::state_name(8)) == "unknown");
-    CHECK(std::string(http::state_name(-1)) == "unknown");
-}
-
 TEST_CASE("the landing page escapes domain names holding markup, quotes and non-ASCII")
 {
     const auto html = http::landing_page(status_of(hostile_snapshot()), "/metrics");
