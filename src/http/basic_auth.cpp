@@ -75,7 +75,7 @@ bool bcrypt_matches(const std::string& password, const std::string& hash)
     void* area = nullptr;
     int size = 0;
     const char* out = crypt_ra(password.c_str(), hash.c_str(), &area, &size);
-    const std::unique_ptr<void, void (*)(void*)> owned(area, std::free);
+    const util::CHandle<void, std::free> owned(area);
     if (!out || out[0] == '*' || std::strlen(out) != hash.size()) return false;
     return CRYPTO_memcmp(out, hash.data(), hash.size()) == 0;
 }

@@ -12,6 +12,7 @@
 #include "support/manual_clock.hpp"
 #include "support/sample_snapshot.hpp"
 #include "support/temp_dir.hpp"
+#include "util/c_handle.hpp"
 
 using namespace std::chrono_literals;
 
@@ -39,7 +40,7 @@ struct Result {
 Result get(const std::string& url, const Client& c)
 {
     Result r;
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    const util::CHandle<CURL, curl_easy_cleanup> curl(curl_easy_init());
     auto write = +[](char* p, size_t s, size_t n, void* ud) {
         static_cast<std::string*>(ud)->append(p, s * n);
         return s * n;

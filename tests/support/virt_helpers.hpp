@@ -23,6 +23,7 @@
 #include "support/eventually.hpp"
 #include "virt/connection.hpp"
 #include "virt/domain_source.hpp"
+#include "virt/handles.hpp"
 
 namespace virt_test {
 
@@ -106,31 +107,24 @@ virt::ErrorKind error_kind_of(Fn&& fn)
 class TestDriverPeer {
 public:
     TestDriverPeer() : conn_(virConnectOpen("test:///default")) { REQUIRE(conn_ != nullptr); }
-    ~TestDriverPeer() { virConnectClose(conn_); }
-    TestDriverPeer(const TestDriverPeer&) = delete;
-    TestDriverPeer& operator=(const TestDriverPeer&) = delete;
 
     // Runs a libvirt call on the domain named `name`; returns its result.
     template <typename Fn>
     int on_domain(const std::string& name, Fn&& fn)
     {
-        virDomainPtr dom = virDomainLookupByName(conn_, name.c_str());
+        const virt::detail::DomainPtr dom(virDomainLookupByName(conn_.get(), name.c_str()));
         REQUIRE(dom != nullptr);
-        const int rc = fn(dom);
-        virDomainFree(dom);
-        return rc;
+        return fn(dom.get());
     }
 
     // Defines a (persistent, shut-off) domain from `xml`; true on success.
     bool define(const std::string& xml)
     {
-        virDomainPtr dom = virDomainDefineXML(conn_, xml.c_str());
-        if (dom) virDomainFree(dom);
-        return dom != nullptr;
+        return virt::detail::DomainPtr(virDomainDefineXML(conn_.get(), xml.c_str())) != nullptr;
     }
 
 private:
-    virConnectPtr conn_;
+    virt::detail::ConnectPtr conn_;
 };
 
 }  // namespace virt_test
