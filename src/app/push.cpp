@@ -38,8 +38,18 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
 
 prom::PushStatus push_status(const influx::PushStats& s)
 {
-    return prom::PushStatus{s.running,       s.queued_lines,   s.spooled_lines, s.spool_bytes,       s.lines_written,
-                            s.lines_dropped, s.lines_rejected, s.retries,       s.last_success_unix, s.last_error};
+    return prom::PushStatus{
+        .running = s.running,
+        .queued_lines = s.queued_lines,
+        .spooled_lines = s.spooled_lines,
+        .spool_bytes = s.spool_bytes,
+        .lines_written = s.lines_written,
+        .lines_dropped = s.lines_dropped,
+        .lines_rejected = s.lines_rejected,
+        .retries = s.retries,
+        .last_success_unix = s.last_success_unix,
+        .last_error = s.last_error,
+    };
 }
 
 }  // namespace app

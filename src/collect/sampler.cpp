@@ -2,6 +2,7 @@
 
 #include "collect/stats_parser.hpp"
 #include "util/error_chain.hpp"
+#include "util/internal_errors.hpp"
 #include "util/shares.hpp"
 
 namespace collect {
@@ -74,6 +75,7 @@ Snapshot Sampler::collect() noexcept
         collect_into(snap);
     } catch (...) {
         // Only allocation failure gets here; report it rather than take the process down.
+        util::count_internal_error(util::ThreadRole::collection, std::current_exception());
         snap.libvirt_up = false;
         snap.complete = false;
         snap.error = "collection failed: " + util::current_error_chain();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "util/internal_errors.hpp"
 #include "util/log.hpp"
 
 namespace collect {
@@ -98,6 +99,7 @@ void SnapshotStore::run() noexcept
             snap = std::make_shared<Snapshot>(collect_());
         } catch (...) {
             // The contract says collect_ does not throw; if it does, callers still get an answer.
+            util::count_internal_error(util::ThreadRole::collection, std::current_exception());
             snap = std::make_shared<Snapshot>();
             snap->complete = false;
             snap->error = "collection failed unexpectedly";

@@ -1,6 +1,6 @@
 #include "http/response.hpp"
 
-#include <cstdlib>
+#include <charconv>
 
 #include <civetweb.h>
 
@@ -14,20 +14,65 @@ constexpr std::string_view optional_whitespace = " \t";
 
 }  // namespace
 
+// RFC 9110's reason phrases and RFC 6585's 429 and 431: every status a handler of ours sends (200, 204,
+// 400, 401, 403, 404, 405, 429, 500, 503) and the rest, so a new one cannot go out as "Unknown".
 const char* status_text(int status) noexcept
 {
     switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
     case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 203: return "Non-Authoritative Information";
     case 204: return "No Content";
+    case 205: return "Reset Content";
+    case 206: return "Partial Content";
+    case 300: return "Multiple Choices";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
+    case 402: return "Payment Required";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 407: return "Proxy Authentication Required";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 417: return "Expectation Failed";
+    case 421: return "Misdirected Request";
+    case 422: return "Unprocessable Content";
+    case 426: return "Upgrade Required";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: break;
     }
+    // Not in the table: the class's name, which clients treat the same (RFC 9110 §15: the phrase is advisory).
+    if (status >= 100 && status < 200) return "Informational";
+    if (status >= 200 && status < 300) return "Success";
+    if (status >= 300 && status < 400) return "Redirection";
+    if (status >= 400 && status < 500) return "Client Error";
+    return "Server Error";
 }
 
 void send(mg_connection* conn, const Response& r, bool head_only)
@@ -58,9 +103,11 @@ bool accepts_gzip(std::string_view header) noexcept
         if (item != "gzip" && item != "*") continue;
         params = util::trim(params, optional_whitespace);
         if (params.starts_with("q=")) {
-            // "q=0", "q=0.0", "q=0.000" refuse; anything else accepts.
-            const std::string q(params.substr(2));
-            if (std::strtod(q.c_str(), nullptr) <= 0.0) return false;
+            // "q=0", "q=0.0", "q=0.000" and an unreadable qvalue refuse; anything else accepts.
+            const std::string_view q = params.substr(2);
+            double v = 0;
+            const auto [ptr, ec] = std::from_chars(q.data(), q.data() + q.size(), v);
+            if (ec != std::errc() || v <= 0.0) return false;
         }
         return true;
     }

@@ -23,12 +23,12 @@ WebSecurityGeneration::WebSecurityGeneration(config::WebSecurity s)
 {
 }
 
-WebSecurityState::WebSecurityState(std::string path) : path_(std::move(path))
+WebSecurityState::WebSecurityState(std::string path, const util::Clock& clock) : path_(std::move(path)), clock_(clock)
 {
     generation_ = load(path_);
     tls_at_start_ = generation_->tls != nullptr;
     seen_ = stamps(generation_->settings);
-    next_check_ = std::chrono::steady_clock::now() + check_every;
+    next_check_ = clock_.now() + check_every;
 }
 
 std::vector<WebSecurityState::FileStamp> WebSecurityState::stamps(const config::WebSecurity& s) const
@@ -78,7 +78,7 @@ void WebSecurityState::reload_if_changed()
 std::shared_ptr<const WebSecurityGeneration> WebSecurityState::current() noexcept
 {
     std::lock_guard lock(mu_);
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = clock_.now();
     if (now >= next_check_) {
         next_check_ = now + check_every;
         try {

@@ -20,6 +20,7 @@
 #include "config/web_security.hpp"
 #include "http/basic_auth.hpp"
 #include "http/tls_material.hpp"
+#include "util/clock.hpp"
 
 namespace http {
 
@@ -33,7 +34,8 @@ struct WebSecurityGeneration {
 
 class WebSecurityState final : public TlsMaterialSource {
 public:
-    explicit WebSecurityState(std::string path);
+    // `clock` paces the once-a-second look at the files (borrowed; it outlives this object).
+    explicit WebSecurityState(std::string path, const util::Clock& clock = util::SystemClock::instance());
 
     bool tls_enabled() const noexcept { return tls_at_start_; }
     std::shared_ptr<const WebSecurityGeneration> current() noexcept;
@@ -52,6 +54,7 @@ private:
     void reload_if_changed();
 
     const std::string path_;
+    const util::Clock& clock_;
     bool tls_at_start_ = false;
     std::mutex mu_;
     std::shared_ptr<const WebSecurityGeneration> generation_;

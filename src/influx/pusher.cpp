@@ -1,9 +1,9 @@
 #include "influx/pusher.hpp"
 
 #include <random>
-#include <regex>
 
 #include "util/backoff.hpp"
+#include "util/internal_errors.hpp"
 
 namespace influx {
 
@@ -22,19 +22,10 @@ std::string join_lines(const std::vector<std::string>& lines)
     return body;
 }
 
-// InfluxDB 1.x says how many lines of a partial write it dropped ("... dropped=3"); without that
-// figure the whole batch counts as rejected.
-std::size_t rejected_count(const std::string& message, std::size_t batch)
+double random_unit()
 {
-    static const std::regex dropped("dropped=(\\d+)");
-    std::smatch m;
-    if (std::regex_search(message, m, dropped)) return std::min<std::size_t>(std::stoull(m[1].str()), batch);
-    return batch;
-}
-
-double unix_now()
-{
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
 }  // namespace
@@ -46,12 +37,14 @@ struct Pusher::Delivery {
 };
 
 Pusher::Pusher(const config::PushConfig& config, collect::SnapshotStore& store, Producer producer, WriteFn write,
-               std::chrono::milliseconds collect_timeout)
+               std::chrono::milliseconds collect_timeout, const util::Clock& clock, Jitter jitter)
     : config_(config),
       store_(store),
       producer_(std::move(producer)),
       write_(std::move(write)),
       collect_timeout_(collect_timeout),
+      clock_(clock),
+      jitter_(jitter ? std::move(jitter) : Jitter(random_unit)),
       spool_(config.spool_dir, config.spool_max_bytes),
       buffer_(config.buffer_max_lines)
 {
@@ -103,13 +96,13 @@ PushStats Pusher::stats() const
 void Pusher::collect_loop() noexcept
 {
     std::shared_ptr<const collect::Snapshot> previous;
-    auto next = std::chrono::steady_clock::now();
+    auto next = clock_.now();
     std::unique_lock lock(mu_);
     while (!stopping_) {
-        wake_collector_.wait_until(lock, next, [&] { return stopping_; });
+        wait(wake_collector_, lock, next, [&] { return stopping_; });
         if (stopping_) break;
         next += config_.interval;
-        if (std::chrono::steady_clock::now() > next) next = std::chrono::steady_clock::now() + config_.interval;
+        if (clock_.now() > next) next = clock_.now() + config_.interval;
         if (paused_) continue;
         lock.unlock();
         try {
@@ -124,8 +117,8 @@ void Pusher::collect_loop() noexcept
             auto lines = producer_(*result.snapshot, previous.get());
             previous = result.snapshot;
             queue(std::move(lines));
-        } catch (const std::exception& e) {
-            log_once_.log(util::LogLevel::error, "push", "collect", std::string("building lines failed: ") + e.what());
+        } catch (...) {
+            util::count_internal_error(util::ThreadRole::push_collector, std::current_exception());
         }
         lock.lock();
     }
@@ -136,7 +129,7 @@ void Pusher::queue(std::vector<std::string> lines)
     std::vector<std::string> overflow;
     {
         std::lock_guard lock(mu_);
-        overflow = buffer_.push(std::move(lines), std::chrono::steady_clock::now());
+        overflow = buffer_.push(std::move(lines), clock_.now());
     }
     if (!overflow.empty()) spill(std::move(overflow), true);
     wake_sender_.notify_all();
@@ -162,7 +155,14 @@ void Pusher::spill(std::vector<std::string> lines, bool overflow)
 
 Pusher::Delivery Pusher::deliver(std::vector<std::string> lines)
 {
-    const WriteResult r = write_(join_lines(lines));
+    WriteResult r;
+    try {
+        r = write_(join_lines(lines));
+    } catch (...) {
+        // Kept and retried like a network error: a bug in the write path must not lose the batch.
+        util::count_internal_error(util::ThreadRole::push_sender, std::current_exception());
+        r = transport_error("internal error in the write path");
+    }
     if (r.outcome == Outcome::too_large && lines.size() > 1) {
         // 413: the server takes smaller bodies; each half on its own.
         std::vector<std::string> right(std::make_move_iterator(lines.begin() + lines.size() / 2),
@@ -186,7 +186,7 @@ void Pusher::record(const WriteResult& r, std::size_t lines)
     std::lock_guard lock(mu_);
     if (r.outcome == Outcome::ok) {
         stats_.lines_written += lines;
-        stats_.last_success_unix = unix_now();
+        stats_.last_success_unix = std::chrono::duration<double>(clock_.wall().time_since_epoch()).count();
         failures_ = 0;
         if (log_once_.clear("write")) util::log_info("push", "writes succeed again");
         return;
@@ -195,7 +195,7 @@ void Pusher::record(const WriteResult& r, std::size_t lines)
         std::string(outcome_name(r.outcome)) + (r.status ? " (HTTP " + std::to_string(r.status) + ")" : "");
     stats_.last_error = what + ": " + r.message;
     if (r.outcome == Outcome::rejected || r.outcome == Outcome::too_large) {
-        const std::size_t rejected = r.outcome == Outcome::too_large ? lines : rejected_count(r.message, lines);
+        const std::size_t rejected = r.outcome == Outcome::too_large ? lines : rejected_count(r, lines);
         stats_.lines_written += lines - rejected;
         stats_.lines_rejected += rejected;
         util::log_warn("push", "server rejected " + std::to_string(rejected) + " of " + std::to_string(lines) +
@@ -209,15 +209,21 @@ void Pusher::record(const WriteResult& r, std::size_t lines)
                   "write failed, " + std::string(hint) + ": " + stats_.last_error);
 }
 
+template <typename Done>
+void Pusher::wait(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                  std::chrono::steady_clock::time_point deadline, Done done)
+{
+    while (!done() && clock_.now() < deadline) clock_.wait_until(cv, lock, deadline);
+}
+
 void Pusher::wait_backoff(std::unique_lock<std::mutex>& lock, const WriteResult& r)
 {
-    static thread_local std::mt19937 rng{std::random_device{}()};
     ++failures_;
     ++stats_.retries;
-    auto delay = util::backoff_delay(failures_, config_.retry_backoff_min, config_.retry_backoff_max,
-                                     std::uniform_real_distribution<double>(0.0, 1.0)(rng));
-    if (r.retry_after) delay = std::chrono::duration_cast<std::chrono::milliseconds>(*r.retry_after);
-    wake_sender_.wait_for(lock, delay, [&] { return stopping_; });
+    const auto backoff =
+        util::backoff_delay(failures_, config_.retry_backoff_min, config_.retry_backoff_max, jitter_());
+    const auto delay = util::retry_wait(backoff, r.retry_after, config_.retry_backoff_max);
+    wait(wake_sender_, lock, clock_.now() + delay, [&] { return stopping_; });
 }
 
 // Sends the oldest data there is: the spool first (it is older than anything in memory), then a batch
@@ -236,7 +242,7 @@ Pusher::SendResult Pusher::send_one(std::unique_lock<std::mutex>& lock, bool inc
     else if (!in_flight_.empty())
         batch = std::move(in_flight_);
     else if (!buffer_.empty() && (buffer_.size() >= config_.batch_max_lines || stopping_ ||
-                                  std::chrono::steady_clock::now() - buffer_.oldest_at() >= config_.batch_max_sec))
+                                  clock_.now() - buffer_.oldest_at() >= config_.batch_max_sec))
         batch = buffer_.take(config_.batch_max_lines);
     else
         return SendResult::nothing;
@@ -260,26 +266,35 @@ void Pusher::send_loop() noexcept
 {
     std::unique_lock lock(mu_);
     while (!stopping_) {
-        if (paused_ || send_one(lock, true) == SendResult::nothing) {
-            // Nothing due: wake for new lines, for the batch age, or to stop.
-            wake_sender_.wait_for(
-                lock, std::min<std::chrono::milliseconds>(config_.batch_max_sec, std::chrono::milliseconds(200)),
-                [&] { return stopping_; });
+        try {
+            if (!paused_ && send_one(lock, true) != SendResult::nothing) continue;
+        } catch (...) {
+            if (!lock.owns_lock()) lock.lock();
+            util::count_internal_error(util::ThreadRole::push_sender, std::current_exception());
         }
+        // Nothing due (or a step failed): wake for new lines, for the batch age, or to stop.
+        wait(wake_sender_, lock,
+             clock_.now() + std::min<std::chrono::milliseconds>(config_.batch_max_sec, std::chrono::milliseconds(200)),
+             [&] { return stopping_; });
     }
     // Shutdown: deliver what is in memory until the deadline (the spool is durable and waits for the
     // next start), stop at the first failure, and keep the rest in the spool.
-    const auto deadline = std::chrono::steady_clock::now() + config_.shutdown_timeout;
-    while (std::chrono::steady_clock::now() < deadline && send_one(lock, false) == SendResult::delivered) {
-    }
-    std::vector<std::string> rest = std::move(in_flight_);
-    auto queued = buffer_.take(buffer_.size());
-    rest.insert(rest.end(), std::make_move_iterator(queued.begin()), std::make_move_iterator(queued.end()));
-    lock.unlock();
-    if (!rest.empty()) {
-        util::log_info("push", "shutting down with " + std::to_string(rest.size()) + " lines undelivered; " +
-                                   (spool_.enabled() ? "spooling them" : "no spool, so they are lost"));
-        spill(std::move(rest), false);
+    try {
+        const auto deadline = clock_.now() + config_.shutdown_timeout;
+        while (clock_.now() < deadline && send_one(lock, false) == SendResult::delivered) {
+        }
+        if (!lock.owns_lock()) lock.lock();
+        std::vector<std::string> rest = std::move(in_flight_);
+        auto queued = buffer_.take(buffer_.size());
+        rest.insert(rest.end(), std::make_move_iterator(queued.begin()), std::make_move_iterator(queued.end()));
+        lock.unlock();
+        if (!rest.empty()) {
+            util::log_info("push", "shutting down with " + std::to_string(rest.size()) + " lines undelivered; " +
+                                       (spool_.enabled() ? "spooling them" : "no spool, so they are lost"));
+            spill(std::move(rest), false);
+        }
+    } catch (...) {
+        util::count_internal_error(util::ThreadRole::push_sender, std::current_exception());
     }
 }
 

@@ -4,9 +4,13 @@
 // (Retry-After for 429/503, capped exponential backoff with jitter otherwise), splits a batch the server
 // calls too large, and moves what it cannot deliver to the durable spool, which it replays first.
 //
+// Time: every interval, batch age, backoff and deadline is read from the injected Clock (tests drive it
+// by hand); only last_success_unix comes from its wall().
+//
 // Ownership: owns its two threads; borrows the store, the producer's captures and the clock.
 // Thread-safety: start/stop/pause/resume/stats from any thread. Throws: start() throws
-// std::system_error if a thread cannot be created; the loops themselves never throw.
+// std::system_error if a thread cannot be created; the loops never throw: what escapes a step is
+// caught at the thread's boundary (util::count_internal_error), and the loop goes on.
 #pragma once
 
 #include <chrono>
@@ -24,6 +28,7 @@
 #include "influx/line_buffer.hpp"
 #include "influx/spool.hpp"
 #include "influx/write_request.hpp"
+#include "util/clock.hpp"
 #include "util/log.hpp"
 
 namespace influx {
@@ -49,8 +54,12 @@ public:
     // One POST of newline-separated lines (Writer::write in the daemon, a fake in tests).
     using WriteFn = std::function<WriteResult(std::string_view)>;
 
+    // `jitter`: a number in [0, 1) for each backoff (random in the daemon; fixed in tests).
+    using Jitter = std::function<double()>;
+
     Pusher(const config::PushConfig& config, collect::SnapshotStore& store, Producer producer, WriteFn write,
-           std::chrono::milliseconds collect_timeout);
+           std::chrono::milliseconds collect_timeout, const util::Clock& clock = util::SystemClock::instance(),
+           Jitter jitter = {});
     ~Pusher();
 
     void start();
@@ -70,6 +79,10 @@ private:
     enum class SendResult { nothing, delivered, failed };
     SendResult send_one(std::unique_lock<std::mutex>& lock, bool include_spool);
     void wait_backoff(std::unique_lock<std::mutex>& lock, const WriteResult& r);
+    // Waits on `cv` until `done()` or the clock reaches `deadline`.
+    template <typename Done>
+    void wait(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+              std::chrono::steady_clock::time_point deadline, Done done);
     void record(const WriteResult& r, std::size_t lines);
     // To the spool, or dropped and counted; `overflow`: the buffer overflowed (logged), else shutdown.
     void spill(std::vector<std::string> lines, bool overflow);
@@ -79,6 +92,8 @@ private:
     Producer producer_;
     WriteFn write_;
     std::chrono::milliseconds collect_timeout_;
+    const util::Clock& clock_;
+    Jitter jitter_;
     Spool spool_;
 
     mutable std::mutex mu_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -57,8 +58,11 @@ Spool::Spool(std::string dir, std::uint64_t max_bytes) : dir_(std::move(dir)), m
             continue;
         }
         if (!name.ends_with(".lp")) continue;
+        // Only names this spool wrote (digits, ".lp"): anything else in the directory is left alone.
         std::uint64_t id = 0;
-        if (std::sscanf(name.c_str(), "%20lu.lp", &id) != 1) continue;
+        const std::string_view digits = std::string_view(name).substr(0, name.size() - 3);
+        const auto [ptr, parse_error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+        if (digits.empty() || parse_error != std::errc() || ptr != digits.data() + digits.size()) continue;
         const std::string text = util::read_file(entry.path().string()).value_or(std::string());
         segments_[id] = Info{text.size(), count_lines(text)};
         bytes_ += text.size();

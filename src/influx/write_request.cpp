@@ -31,49 +31,6 @@ std::string base_url(const std::string& url)
     return out;
 }
 
-std::string one_line(std::string_view text, std::size_t max = 512)
-{
-    std::string out;
-    for (char c : text.substr(0, max)) out += (c == '\n' || c == '\r') ? ' ' : c;
-    if (text.size() > max) out += "...";
-    return out;
-}
-
-// InfluxDB answers errors as {"error":"..."} (v1/v2) or {"message":"..."}; fall back to the body.
-std::string error_message(std::string_view body)
-{
-    for (std::string_view key : {"\"error\"", "\"message\""}) {
-        auto pos = body.find(key);
-        if (pos == std::string_view::npos) continue;
-        pos = body.find('"', body.find(':', pos + key.size()));
-        if (pos == std::string_view::npos) continue;
-        std::string out;
-        for (std::size_t i = pos + 1; i < body.size() && body[i] != '"'; ++i) {
-            if (body[i] == '\\' && i + 1 < body.size()) ++i;
-            out += body[i];
-        }
-        return one_line(out);
-    }
-    return one_line(body);
-}
-
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value)
-{
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    if (value.empty()) return std::nullopt;
-    long long secs = 0;
-    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
-    if (ec == std::errc() && ptr == value.data() + value.size() && secs >= 0)
-        return std::chrono::seconds(std::min(secs, 3600LL));
-    std::tm tm{};  // an HTTP date: "Wed, 21 Oct 2015 07:28:00 GMT"
-    const std::string text(value);
-    if (strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S", &tm)) {
-        const auto delta = static_cast<long long>(timegm(&tm) - std::time(nullptr));
-        return std::chrono::seconds(std::clamp(delta, 0LL, 3600LL));
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 std::string percent_encode(std::string_view text)
@@ -127,53 +84,6 @@ std::string describe(const config::PushConfig& push)
     if (const auto userinfo = util::find_url_userinfo(url))
         url.erase(userinfo->begin, userinfo->at + 1 - userinfo->begin);
     return "POST " + url + path + " (" + push.api + ")";
-}
-
-WriteResult classify(long status, std::string_view body, std::string_view retry_after)
-{
-    WriteResult r;
-    r.status = status;
-    if (status >= 200 && status < 300) {
-        r.outcome = Outcome::ok;
-        return r;
-    }
-    r.message = error_message(body);
-    if (status == 401 || status == 403)
-        r.outcome = Outcome::auth;
-    else if (status == 404)
-        r.outcome = Outcome::not_found;
-    else if (status == 413)
-        r.outcome = Outcome::too_large;
-    else if (status == 429 || status == 503) {
-        r.outcome = Outcome::throttled;
-        r.retry_after = parse_retry_after(retry_after);
-    } else if (status >= 500)
-        r.outcome = Outcome::server_error;
-    else if (status >= 400)
-        r.outcome = Outcome::rejected;
-    else
-        r.outcome = Outcome::server_error;  // 1xx/3xx where a write answer belongs: try again later
-    return r;
-}
-
-const char* outcome_name(Outcome outcome) noexcept
-{
-    switch (outcome) {
-    case Outcome::ok: return "ok";
-    case Outcome::rejected: return "rejected";
-    case Outcome::auth: return "auth";
-    case Outcome::not_found: return "not_found";
-    case Outcome::too_large: return "too_large";
-    case Outcome::throttled: return "throttled";
-    case Outcome::server_error: return "server_error";
-    case Outcome::network_error: return "network_error";
-    }
-    return "unknown";
-}
-
-bool retryable(Outcome outcome) noexcept
-{
-    return outcome != Outcome::ok && outcome != Outcome::rejected;
 }
 
 std::string redact_credentials(std::string text, const config::PushConfig& push)

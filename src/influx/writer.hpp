@@ -1,15 +1,16 @@
 // One POST of a batch of lines to InfluxDB (or anything speaking its write API), classified.
 // The writer knows nothing of batching, retries or spooling: the pusher owns those.
 //
-// Ownership: owns a libcurl easy handle (reused, so the connection stays alive between batches).
-// Thread-safety: one thread at a time (the pusher's). Throws: the constructor throws
-// std::runtime_error if libcurl cannot be initialised; write() never throws except std::bad_alloc.
+// Ownership: owns a libcurl easy handle (reused, so the connection stays alive between batches) and its
+// header list. Thread-safety: one thread at a time (the pusher's sender).
+// Throws: the constructor throws CurlError (with the option's name) or std::runtime_error when libcurl
+// cannot be set up as configured; write() never throws except std::bad_alloc.
 #pragma once
 
-#include <memory>
 #include <string_view>
 
 #include "config/config.hpp"
+#include "influx/curl_easy.hpp"
 #include "influx/write_request.hpp"
 
 namespace influx {
@@ -17,21 +18,17 @@ namespace influx {
 class Writer {
 public:
     explicit Writer(const config::PushConfig& push);
-    ~Writer();
-    Writer(const Writer&) = delete;
-    Writer& operator=(const Writer&) = delete;
 
     // `lines`: newline-separated line protocol. Compressed with gzip when push.gzip is set.
     WriteResult write(std::string_view lines);
-    // Bytes sent on the wire by the last write() (after compression), for metrics and benchmarks.
-    std::size_t last_body_bytes() const noexcept { return last_body_bytes_; }
 
 private:
-    struct Curl;
-    std::unique_ptr<Curl> curl_;
+    void set_body(std::string_view body, Answer& answer);
+
     config::PushConfig push_;
     WriteRequest request_;
-    std::size_t last_body_bytes_ = 0;
+    CurlHeaders headers_;  // before curl_: the handle points at the list until it is gone
+    CurlEasy curl_;
 };
 
 }  // namespace influx

@@ -70,6 +70,14 @@ void write_exporter_families(const Scrape& scrape, const DomainLabels&, TextWrit
     out.single({"virt_exporter_device_cache_errors_total", "Domain XML fetches or parses that failed.", Type::counter},
                st.cache.errors);
     out.single({"virt_exporter_device_cache_entries", "Domains in the device cache.", Type::gauge}, st.cache.size);
+    out.family({"virt_exporter_internal_errors_total",
+                "Errors caught at a thread's boundary (a bug, or an exception nobody expected); the thread went on.",
+                Type::counter});
+    for (std::size_t i = 0; i < util::kThreadRoles.size(); ++i) {
+        std::string role;
+        append_label(role, "thread", util::thread_role_name(util::kThreadRoles[i]));
+        out.sample(role, st.internal_errors[i]);
+    }
     if (!snap) return;
     out.single({"virt_exporter_snapshot_age_seconds", "Age of the collection this scrape shows.", Type::gauge},
                st.snapshot_age_seconds);

@@ -5,6 +5,7 @@
 // Snapshot and plain counters and write fresh text. Throw only std::bad_alloc.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "collect/domain_sample.hpp"
 #include "prom/domain_labels.hpp"
 #include "prom/text_writer.hpp"
+#include "util/internal_errors.hpp"
 #include "util/process_stats.hpp"
 
 namespace prom {
@@ -42,6 +44,8 @@ struct ExporterStatus {
     std::string version;
     std::optional<PushStatus> push;             // empty when no push is configured
     std::optional<util::ProcessStats> process;  // empty where /proc cannot be read
+    // util::internal_errors() of each role, in util::kThreadRoles' order.
+    std::array<std::uint64_t, util::kThreadRoles.size()> internal_errors{};
 };
 
 struct Scrape {

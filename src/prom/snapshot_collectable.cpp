@@ -80,6 +80,8 @@ Scrape SnapshotCollectable::scrape() const
     s.status.version = VIRT_EXPORTER_VERSION;
     if (push_status_) s.status.push = push_status_();
     s.status.process = util::read_process_stats();
+    for (std::size_t i = 0; i < util::kThreadRoles.size(); ++i)
+        s.status.internal_errors[i] = util::internal_errors(util::kThreadRoles[i]);
     if (s.snapshot)
         s.status.snapshot_age_seconds = std::chrono::duration<double>(clock_.wall() - s.snapshot->taken_at).count();
     return s;

@@ -18,4 +18,14 @@ std::chrono::milliseconds backoff_delay(unsigned failures, std::chrono::millisec
     return std::chrono::milliseconds(std::llround(base * (1.0 - jitter)));
 }
 
+std::chrono::milliseconds retry_wait(std::chrono::milliseconds backoff, std::optional<std::chrono::seconds> retry_after,
+                                     std::chrono::milliseconds max) noexcept
+{
+    if (!retry_after) return backoff;
+    // Compared in seconds first: a huge Retry-After must not overflow when converted to milliseconds.
+    const auto cap = std::max(max, backoff);
+    if (*retry_after >= std::chrono::ceil<std::chrono::seconds>(cap)) return cap;
+    return std::max(backoff, std::min<std::chrono::milliseconds>(*retry_after, cap));
+}
+
 }  // namespace util

@@ -3,6 +3,7 @@
 #include "virt/connection.hpp"
 
 #include "util/backoff.hpp"
+#include "util/internal_errors.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -147,6 +148,9 @@ bool Connection::Impl::try_connect() noexcept
         // One line per distinct failure, not one per attempt while the daemon stays down.
         log_once.log(util::LogLevel::warn, "virt", "connect",
                      std::string("cannot connect to libvirt: ") + e.what() + "; retrying with backoff");
+        return false;
+    } catch (...) {  // not a libvirt error: a bug; the loop retries with backoff all the same
+        util::count_internal_error(util::ThreadRole::libvirt_reconnect, std::current_exception());
         return false;
     }
 }

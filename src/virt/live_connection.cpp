@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "util/internal_errors.hpp"
 #include "util/log.hpp"
 #include "virt/helper_connections.hpp"
 #include "virt/libvirt_error.hpp"
@@ -30,10 +31,8 @@ void forward(virDomainPtr dom, void* opaque, DomainEventKind kind) noexcept
     try {
         const auto uuid = uuid_of(dom);
         if (!uuid.empty()) static_cast<CallbackBox*>(opaque)->relay->domain_event(uuid, kind);
-    } catch (const std::exception& e) {
-        util::log_warn("virt", std::string("domain event handler failed: ") + e.what());
     } catch (...) {
-        util::log_warn("virt", "domain event handler failed");
+        util::count_internal_error(util::ThreadRole::libvirt_events, std::current_exception());
     }
 }
 
@@ -72,7 +71,7 @@ void on_close(virConnectPtr, int reason, void* opaque) noexcept
         const auto* box = static_cast<CallbackBox*>(opaque);
         box->relay->connection_closed(box->generation, close_reason(reason));
     } catch (...) {
-        util::log_warn("virt", "connection close handler failed");
+        util::count_internal_error(util::ThreadRole::libvirt_events, std::current_exception());
     }
 }
 

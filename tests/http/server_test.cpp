@@ -203,3 +203,12 @@ TEST_CASE("the landing page shows the push status and links every endpoint")
     for (const char* link : {"/metrics", "/healthz", "/readyz", "/api/status", "/api/vms", "/api/config"})
         CHECK(body.find("href=\"" + std::string(link) + "\"") != std::string::npos);
 }
+
+TEST_CASE("every status the server sends has its reason phrase, and an unknown one its class's name")
+{
+    for (int status : {200, 204, 400, 401, 403, 404, 405, 413, 429, 500, 503})
+        CHECK(std::string_view(http::status_text(status)) != "Unknown");
+    CHECK(std::string_view(http::status_text(429)) == "Too Many Requests");  // was "429 Unknown" in 2efd456
+    CHECK(std::string_view(http::status_text(499)) == "Client Error");
+    CHECK(std::string_view(http::status_text(599)) == "Server Error");
+}

@@ -80,7 +80,7 @@ struct Rig {
     std::unique_ptr<http::Server> server;
 
     explicit Rig(const std::string& web_config_path)
-        : security(std::make_shared<http::WebSecurityState>(web_config_path))
+        : security(std::make_shared<http::WebSecurityState>(web_config_path, clock))
     {
         http::ServerOptions options{{"127.0.0.1:0"}, "/metrics", 4, 5000ms, security};
         server = std::make_unique<http::Server>(
@@ -154,6 +154,19 @@ TEST_CASE("basic auth asks every path for credentials and lets the right ones in
     right.userpwd = "prometheus:s3cret";
     CHECK(get(rig.url("https"), right).status == 200);
     CHECK(get(rig.url("https", "/healthz"), right).status == 200);
+}
+
+TEST_CASE("a changed web config is looked for once a second on the injected clock")
+{
+    test_support::TempDir dir;
+    const std::string path = dir.write("web.yml", tls_section());
+    Rig rig(path);
+    CHECK(get(rig.url("https"), {}).serial.find("1001") != std::string::npos);
+    dir.write("web.yml", tls_section("server2"));
+    rig.clock.advance(900ms);  // within the second: the files are not looked at again
+    CHECK(get(rig.url("https"), {}).serial.find("1001") != std::string::npos);
+    rig.clock.advance(200ms);
+    CHECK(get(rig.url("https"), {}).serial.find("1002") != std::string::npos);
 }
 
 TEST_CASE("a changed web config applies to the next request; a broken one leaves the old in force")

@@ -4,12 +4,14 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <limits>
 #include <thread>
 
 #include "influx/pusher.hpp"
 #include "support/eventually.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
+#include "util/internal_errors.hpp"
 
 using namespace std::chrono_literals;
 using influx::Outcome;
@@ -18,12 +20,21 @@ using test_support::eventually;
 
 namespace {
 
+WriteResult result(Outcome outcome, long status, std::string message)
+{
+    WriteResult r;
+    r.outcome = outcome;
+    r.status = status;
+    r.message = std::move(message);
+    return r;
+}
+
 // A server double: records every line it accepted, and answers what the test tells it to.
 struct FakeServer {
     std::mutex mu;
     std::vector<std::string> accepted;
     std::function<WriteResult(const std::vector<std::string>&)> answer = [](const auto&) {
-        return WriteResult{Outcome::ok, 204, "", std::nullopt};
+        return result(Outcome::ok, 204, "");
     };
     std::atomic<int> requests{0};
 
@@ -71,6 +82,9 @@ struct Rig {
         config.shutdown_timeout = 2000ms;
     }
 
+    // The pusher's clock: real time by default; a test that drives time itself sets `manual`.
+    test_support::ManualClock* manual = nullptr;
+
     std::unique_ptr<influx::Pusher> pusher()
     {
         auto produce = [this](const collect::Snapshot& s, const collect::Snapshot*) {
@@ -79,10 +93,20 @@ struct Rig {
                 lines.push_back("m,seq=" + std::to_string(s.sequence) + ",i=" + std::to_string(i) + " v=1i");
             return lines;
         };
+        const util::Clock& pusher_clock =
+            manual ? static_cast<const util::Clock&>(*manual) : util::SystemClock::instance();
         return std::make_unique<influx::Pusher>(
-            config, store, produce, [this](std::string_view b) { return server.write(b); }, 1000ms);
+            config, store, produce, [this](std::string_view b) { return server.write(b); }, 1000ms, pusher_clock,
+            [] { return 0.0; });
     }
 };
+
+WriteResult rejected(std::string message, unsigned long long lines)
+{
+    WriteResult r = result(Outcome::rejected, 400, std::move(message));
+    r.rejected_lines = lines;
+    return r;
+}
 
 bool no_duplicates(const std::vector<std::string>& lines)
 {
@@ -97,7 +121,7 @@ TEST_CASE("every interval's lines reach the server in batches of at most batch_m
     std::atomic<std::size_t> largest{0};
     rig.server.answer = [&](const auto& lines) {
         largest = std::max(largest.load(), lines.size());
-        return WriteResult{Outcome::ok, 204, "", std::nullopt};
+        return result(Outcome::ok, 204, "");
     };
     auto p = rig.pusher();
     p->start();
@@ -113,14 +137,11 @@ TEST_CASE("an outage loses nothing that fits in memory, and retries are counted"
     Rig rig;
     std::atomic<bool> down{true};
     rig.server.answer = [&](const auto&) {
-        return down ? WriteResult{Outcome::network_error, 0, "connection refused", std::nullopt}
-                    : WriteResult{Outcome::ok, 204, "", std::nullopt};
+        return down ? result(Outcome::network_error, 0, "connection refused") : result(Outcome::ok, 204, "");
     };
     auto p = rig.pusher();
     p->start();
-    std::this_thread::sleep_for(150ms);
-    CHECK(p->stats().retries > 0);
-    CHECK(p->stats().queued_lines > 0);
+    CHECK(eventually([&] { return p->stats().retries > 0 && p->stats().queued_lines > 0; }));
     down = false;
     CHECK(eventually([&] { return p->stats().queued_lines == 0 && rig.server.count() > 0; }));
     p->stop();
@@ -135,8 +156,7 @@ TEST_CASE("a batch the server calls too large is split in halves until it fits")
 {
     Rig rig;
     rig.server.answer = [](const auto& lines) {
-        return lines.size() > 2 ? WriteResult{Outcome::too_large, 413, "too large", std::nullopt}
-                                : WriteResult{Outcome::ok, 204, "", std::nullopt};
+        return lines.size() > 2 ? result(Outcome::too_large, 413, "too large") : result(Outcome::ok, 204, "");
     };
     auto p = rig.pusher();
     p->start();
@@ -150,9 +170,7 @@ TEST_CASE("a batch the server calls too large is split in halves until it fits")
 TEST_CASE("a partial write is not retried and the rejected lines are counted")
 {
     Rig rig;
-    rig.server.answer = [](const auto&) {
-        return WriteResult{Outcome::rejected, 400, "partial write: field type conflict dropped=1", std::nullopt};
-    };
+    rig.server.answer = [](const auto&) { return rejected("partial write: field type conflict dropped=1", 1); };
     auto p = rig.pusher();
     p->start();
     CHECK(eventually([&] { return p->stats().lines_rejected >= 3; }));
@@ -167,7 +185,7 @@ TEST_CASE("without a spool, lines beyond buffer_max_lines are dropped oldest fir
 {
     Rig rig;
     rig.config.buffer_max_lines = 8;
-    rig.server.answer = [](const auto&) { return WriteResult{Outcome::server_error, 500, "down", std::nullopt}; };
+    rig.server.answer = [](const auto&) { return result(Outcome::server_error, 500, "down"); };
     auto p = rig.pusher();
     p->start();
     CHECK(eventually([&] { return p->stats().lines_dropped > 0; }));
@@ -186,8 +204,7 @@ TEST_CASE("with a spool, an outage and a restart lose nothing and duplicate noth
     std::atomic<std::size_t> attempted{0};
     rig.server.answer = [&](const auto& lines) {
         attempted += lines.size();
-        return down ? WriteResult{Outcome::network_error, 0, "refused", std::nullopt}
-                    : WriteResult{Outcome::ok, 204, "", std::nullopt};
+        return down ? result(Outcome::network_error, 0, "refused") : result(Outcome::ok, 204, "");
     };
     std::size_t produced = 0;
     {
@@ -243,4 +260,135 @@ TEST_CASE("a paused pusher neither collects nor sends until resumed")
     p->resume();
     CHECK(eventually([&] { return rig.server.count() > 0; }));
     p->stop();
+}
+
+namespace {
+
+// A rig on a clock that only the test moves: the first batch goes out at once (batch_max_sec 0), and
+// every wait after a failure lasts until the test advances the clock past it.
+struct ManualRig : Rig {
+    test_support::ManualClock pusher_clock;
+    ManualRig()
+    {
+        manual = &pusher_clock;
+        config.batch_max_sec = 0ms;
+        config.interval = 3600s;  // one collection: the retries are all there is
+        config.retry_backoff_min = 1000ms;
+        config.retry_backoff_max = 4000ms;
+    }
+    // The sender is in its backoff after `n` failures: it counts the retry and fixes the wait's deadline
+    // in one critical section, so from here an advance() of the clock is measured from that deadline.
+    static bool waiting(influx::Pusher& p, std::uint64_t n)
+    {
+        return eventually([&] { return p.stats().retries == n; });
+    }
+    // No request beyond `n` while real time passes and this clock does not reach the next attempt.
+    bool still(int n)
+    {
+        std::this_thread::sleep_for(30ms);
+        return server.requests == n;
+    }
+};
+
+WriteResult throttled(std::optional<std::chrono::seconds> retry_after)
+{
+    WriteResult r = result(Outcome::throttled, 429, "slow down");
+    r.retry_after = retry_after;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("a Retry-After of 0 waits the backoff: no tight loop")
+{
+    // 2efd456 replaced the backoff with Retry-After: 6,398 POSTs in 0.5 s against "Retry-After: 0".
+    ManualRig rig;
+    rig.server.answer = [](const auto&) { return throttled(0s); };
+    auto p = rig.pusher();
+    p->start();
+    REQUIRE(ManualRig::waiting(*p, 1));
+    CHECK(rig.still(1));
+    rig.pusher_clock.advance(999ms);
+    CHECK(rig.still(1));
+    rig.pusher_clock.advance(2ms);
+    CHECK(eventually([&] { return rig.server.requests == 2; }));
+    p->stop();
+}
+
+TEST_CASE("a Retry-After longer than the backoff is waited, and one beyond retry_backoff_max is capped")
+{
+    ManualRig rig;
+    std::atomic<int> answers{0};
+    rig.server.answer = [&](const auto&) { return ++answers == 1 ? throttled(3s) : throttled(3600s); };
+    auto p = rig.pusher();
+    p->start();
+    REQUIRE(ManualRig::waiting(*p, 1));
+    rig.pusher_clock.advance(2900ms);  // past the backoff (1 s), short of Retry-After
+    CHECK(rig.still(1));
+    rig.pusher_clock.advance(200ms);
+    REQUIRE(ManualRig::waiting(*p, 2));
+    rig.pusher_clock.advance(3900ms);  // an hour asked for; retry_backoff_max (4 s) is what we wait
+    CHECK(rig.still(2));
+    rig.pusher_clock.advance(200ms);
+    CHECK(eventually([&] { return rig.server.requests == 3; }));
+    p->stop();
+}
+
+TEST_CASE("a rejected count beyond the batch counts the batch, never more")
+{
+    Rig rig;
+    rig.server.answer = [](const auto&) {
+        return rejected("partial write", std::numeric_limits<unsigned long long>::max());
+    };
+    auto p = rig.pusher();
+    p->start();
+    REQUIRE(eventually([&] { return rig.server.requests >= 2; }));
+    p->stop();
+    const auto s = p->stats();
+    CHECK(s.lines_rejected <= static_cast<std::uint64_t>(rig.server.requests) * rig.config.batch_max_lines);
+    CHECK(s.lines_rejected > 0);
+    CHECK(s.lines_written == 0);
+}
+
+TEST_CASE("an exception in the write path is counted at the thread's boundary and the batch is kept")
+{
+    Rig rig;
+    std::atomic<int> calls{0};
+    auto p = std::make_unique<influx::Pusher>(
+        rig.config, rig.store,
+        [&](const collect::Snapshot& s, const collect::Snapshot*) {
+            return std::vector<std::string>{"m,seq=" + std::to_string(s.sequence) + " v=1i"};
+        },
+        [&](std::string_view body) {
+            if (++calls <= 2) throw std::runtime_error("a bug in the write path");
+            return rig.server.write(body);
+        },
+        1000ms);
+    const auto before = util::internal_errors(util::ThreadRole::push_sender);
+    p->start();
+    CHECK(eventually([&] { return rig.server.count() >= 3; }));
+    p->stop();
+    CHECK(util::internal_errors(util::ThreadRole::push_sender) == before + 2);
+    CHECK(no_duplicates(rig.server.accepted));
+    // The two batches that met the exception were retried: the first sequence numbers are all there.
+    std::set<std::string> seen(rig.server.accepted.begin(), rig.server.accepted.end());
+    CHECK(seen.count("m,seq=1 v=1i") == 1);
+}
+
+TEST_CASE("an exception while building lines is counted and the next interval goes on")
+{
+    Rig rig;
+    std::atomic<int> calls{0};
+    auto p = std::make_unique<influx::Pusher>(
+        rig.config, rig.store,
+        [&](const collect::Snapshot& s, const collect::Snapshot*) {
+            if (++calls == 1) throw std::logic_error("a bug in the producer");
+            return std::vector<std::string>{"m,seq=" + std::to_string(s.sequence) + " v=1i"};
+        },
+        [&](std::string_view body) { return rig.server.write(body); }, 1000ms);
+    const auto before = util::internal_errors(util::ThreadRole::push_collector);
+    p->start();
+    CHECK(eventually([&] { return rig.server.count() >= 2; }));
+    p->stop();
+    CHECK(util::internal_errors(util::ThreadRole::push_collector) == before + 1);
 }

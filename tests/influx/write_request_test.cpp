@@ -76,38 +76,6 @@ TEST_CASE("the endpoint description for logs carries no credentials")
     CHECK(d.find("tok-123") == std::string::npos);
 }
 
-TEST_CASE("answers are classified as SPEC section 3 says")
-{
-    CHECK(influx::classify(204, "", "").outcome == Outcome::ok);
-    const auto partial = influx::classify(400, R"({"error":"partial write: field type conflict dropped=2"})", "");
-    CHECK(partial.outcome == Outcome::rejected);
-    CHECK(partial.message == "partial write: field type conflict dropped=2");
-    CHECK(influx::classify(422, "{}", "").outcome == Outcome::rejected);
-    CHECK(influx::classify(401, R"({"error":"authorization failed"})", "").outcome == Outcome::auth);
-    CHECK(influx::classify(403, "", "").outcome == Outcome::auth);
-    CHECK(influx::classify(404, R"({"error":"database not found: \"vms\""})", "").message ==
-          "database not found: \"vms\"");
-    CHECK(influx::classify(413, "", "").outcome == Outcome::too_large);
-    const auto slow = influx::classify(429, "", " 7");
-    CHECK(slow.outcome == Outcome::throttled);
-    CHECK(slow.retry_after == std::chrono::seconds(7));
-    CHECK(influx::classify(503, "", "").outcome == Outcome::throttled);
-    CHECK_FALSE(influx::classify(503, "", "soon").retry_after.has_value());
-    CHECK(influx::classify(500, "boom", "").outcome == Outcome::server_error);
-    CHECK(influx::classify(502, "", "").outcome == Outcome::server_error);
-    CHECK_FALSE(influx::retryable(Outcome::ok));
-    CHECK_FALSE(influx::retryable(Outcome::rejected));
-    CHECK(influx::retryable(Outcome::auth));
-    CHECK(influx::retryable(Outcome::network_error));
-}
-
-TEST_CASE("a long or multi-line error body becomes one bounded log line")
-{
-    const auto r = influx::classify(500, std::string(2000, 'x') + "\nmore", "");
-    CHECK(r.message.size() <= 515);
-    CHECK(r.message.find('\n') == std::string::npos);
-}
-
 TEST_CASE("a server's message that echoes the credentials is redacted")
 {
     config::PushConfig push;

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include "util/clock.hpp"
 
@@ -19,6 +21,12 @@ public:
     std::chrono::system_clock::time_point wall() const noexcept override
     {
         return std::chrono::system_clock::time_point(std::chrono::nanoseconds(wall_offset_ns + ns_.load()));
+    }
+    // Real time does not move this clock, so a waiter polls it: a test's advance() is seen within 1 ms.
+    void wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                    std::chrono::steady_clock::time_point deadline) const override
+    {
+        if (now() < deadline) cv.wait_for(lock, std::chrono::milliseconds(1));
     }
     void advance(std::chrono::nanoseconds d) noexcept { ns_ += d.count(); }
 
