@@ -1,6 +1,7 @@
 // The effective configuration as YAML (--print-config; loadable again as a config file) and as JSON
 // (/api/config). Both walk the field table, so they have the same layout as the file. Secrets print as
-// "***" when set and "" when empty; a password inside the push URL is masked the same way.
+// "***" when set and "" when empty; a password inside the push URL is masked the same way. env_settings
+// renders the settings that have an environment variable the same way, for the seed API's config answer.
 #include "config/internal.hpp"
 #include "util/json_writer.hpp"
 #include "util/overload.hpp"
@@ -92,6 +93,17 @@ std::string to_json(const Config& config)
         out += quote(name_of(f.path)) + ":" + render_value(f, c, true);
     }
     return out + "}}";
+}
+
+std::vector<EnvSetting> env_settings(const Config& config)
+{
+    Config c = config;
+    std::vector<EnvSetting> out;
+    for (const auto& f : fields()) {
+        if (!f.env) continue;
+        out.push_back(EnvSetting{f.env, std::string(f.path), render_value(f, c, true)});
+    }
+    return out;
 }
 
 }  // namespace config

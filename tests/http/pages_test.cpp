@@ -124,3 +124,36 @@ TEST_CASE("the landing page before any collection and without callbacks is still
     CHECK(contains(html, "id=\"libvirt-status\">not connected"));
     CHECK(contains(html, "</html>"));
 }
+
+TEST_CASE("the landing page offers Pause push while the push runs and Resume push while it is paused")
+{
+    auto status = status_of(nullptr);
+    prom::PushStatus p;
+    p.running = true;
+    status.push_status = [&p] { return p; };
+    status.push_control = [](bool) {};
+    std::string html = http::landing_page(status, "/metrics", true);
+    CHECK(contains(html,
+                   "<form class=\"push-control\" method=\"post\" action=\"/api/push/stop\">"
+                   "<button type=\"submit\" id=\"push-pause\">Pause push</button></form>"));
+    CHECK_FALSE(contains(html, "push-resume"));
+    CHECK_FALSE(contains(html, "<script"));
+    p.running = false;
+    html = http::landing_page(status, "/metrics", true);
+    CHECK(contains(html,
+                   "<form class=\"push-control\" method=\"post\" action=\"/api/push/start\">"
+                   "<button type=\"submit\" id=\"push-resume\">Resume push</button></form>"));
+    CHECK_FALSE(contains(html, "push-pause"));
+}
+
+TEST_CASE("the landing page shows no push button to a client that may not use it, or without a push")
+{
+    auto status = status_of(nullptr);
+    prom::PushStatus p;
+    p.running = true;
+    CHECK_FALSE(contains(http::landing_page(status, "/metrics", true), "<form"));  // no push configured
+    status.push_status = [&p] { return p; };
+    status.push_control = [](bool) {};
+    CHECK_FALSE(contains(http::landing_page(status, "/metrics", false), "<form"));
+    CHECK_FALSE(contains(http::landing_page(status, "/metrics"), "<form"));
+}

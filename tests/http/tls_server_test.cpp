@@ -86,7 +86,7 @@ struct Rig {
         server = std::make_unique<http::Server>(
             options, metrics,
             http::StatusSource{"test:///demo", [] { return true; }, [this] { return store.latest(); }, nullptr, nullptr,
-                               nullptr});
+                               nullptr, nullptr});
     }
     std::string url(const std::string& scheme, const std::string& path = "/metrics") const
     {
