@@ -15,11 +15,6 @@
 namespace http {
 namespace {
 
-Response json(int status, std::string body)
-{
-    return Response{status, "application/json", std::move(body), "", ""};
-}
-
 // A header's value; nullopt when the request has none (absent is not the same as empty for Origin).
 std::optional<std::string_view> header(mg_connection* conn, const char* name)
 {
@@ -77,51 +72,44 @@ bool may_control_push(mg_connection* conn, WebSecurityState* security) noexcept
 
 bool StatusApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
-    try {
+    respond_json(conn, [this] {
         util::JsonWriter w(true);
         w.begin_object();
         write_status_fields(w, status_, push_status_of(status_));
         w.end_object();
-        send(conn, json(200, w.take() + "\n"));
-    } catch (const std::exception&) {
-        send(conn, json(500, "{\"error\":\"internal error\"}\n"));
-    }
+        return json_response(200, w.take() + "\n");
+    });
     return true;
 }
 
 bool PushControlHandler::handlePost(CivetServer*, mg_connection* conn) noexcept
 {
-    try {
+    respond_json(conn, [this, conn] {
         const mg_request_info* info = mg_get_request_info(conn);
         const std::string_view remote = info && info->remote_addr[0] ? info->remote_addr : "";
         const std::string_view cross_site = cross_site_refusal(RequestSite{
             header(conn, "Origin"), header(conn, "Sec-Fetch-Site"), header(conn, "Host"), info && info->is_ssl});
         if (!may_control_push(conn, security_)) {
             util::log_warn("http", "refused push control from " + std::string(remote) + ": only loopback clients may");
-            send(conn, json(403, "{\"error\":\"push control is only allowed from loopback\"}\n"));
-        } else if (!cross_site.empty()) {
+            return json_response(403, "{\"error\":\"push control is only allowed from loopback\"}\n");
+        }
+        if (!cross_site.empty()) {
             // A page on another site posting through the operator's browser (which would send the
             // operator's credentials, and comes from loopback when the browser runs on this host).
             util::log_warn(
                 "http", "refused cross-site push control from " + std::string(remote) + ": " + std::string(cross_site));
-            send(conn, json(403, "{\"error\":\"cross-site request refused: " + std::string(cross_site) + "\"}\n"));
-        } else if (!status_.push_control) {
-            send(conn, json(404, "{\"error\":\"no push is configured\"}\n"));
-        } else {
-            status_.push_control(run_);
-            util::log_info("http",
-                           std::string("push ") + (run_ ? "started" : "stopped") + " by " + std::string(remote));
-            const auto accept = header(conn, "Accept");
-            if (accept && accepts_html(*accept)) {
-                // The landing page's form: back to the page, which now shows the new state (303: GET it).
-                send(conn, Response{303, "text/plain; charset=utf-8", "see /\n", "", "Location: /\r\n"});
-            } else {
-                send(conn, json(200, std::string("{\"push\":\"") + (run_ ? "running" : "stopped") + "\"}\n"));
-            }
+            return json_response(403, "{\"error\":\"cross-site request refused: " + std::string(cross_site) + "\"}\n");
         }
-    } catch (const std::exception&) {
-        send(conn, json(500, "{\"error\":\"internal error\"}\n"));
-    }
+        if (!status_.push_control) return json_response(404, "{\"error\":\"no push is configured\"}\n");
+        status_.push_control(run_);
+        util::log_info("http", std::string("push ") + (run_ ? "started" : "stopped") + " by " + std::string(remote));
+        const auto accept = header(conn, "Accept");
+        if (accept && accepts_html(*accept)) {
+            // The landing page's form: back to the page, which now shows the new state (303: GET it).
+            return Response{303, "text/plain; charset=utf-8", "see /\n", "", "Location: /\r\n"};
+        }
+        return json_response(200, std::string("{\"push\":\"") + (run_ ? "running" : "stopped") + "\"}\n");
+    });
     return true;
 }
 

@@ -14,11 +14,6 @@
 namespace http {
 namespace {
 
-Response json(int status, std::string body)
-{
-    return Response{status, "application/json", std::move(body), "", ""};
-}
-
 // Every attribute DomainDevices holds; empty strings ("not in the XML") are left out.
 void write_devices(util::JsonWriter& w, const collect::DomainDevices& dev)
 {
@@ -73,25 +68,16 @@ std::string vms_json(const collect::Snapshot* snapshot)
 
 bool VmsApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
-    try {
+    respond_json(conn, [this] {
         const auto snap = status_.latest_snapshot ? status_.latest_snapshot() : nullptr;
-        send(conn, json(200, vms_json(snap.get())));
-    } catch (const std::exception&) {
-        send(conn, json(500, "{\"error\":\"internal error\"}\n"));
-    }
+        return json_response(200, vms_json(snap.get()));
+    });
     return true;
 }
 
 bool ConfigApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
-    try {
-        if (status_.config_json)
-            send(conn, json(200, status_.config_json() + "\n"));
-        else
-            send(conn, json(404, "{\"error\":\"no configuration to show\"}\n"));
-    } catch (const std::exception&) {
-        send(conn, json(500, "{\"error\":\"internal error\"}\n"));
-    }
+    respond_config(conn, status_.config_json);
     return true;
 }
 

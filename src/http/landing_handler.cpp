@@ -11,6 +11,7 @@
 #include "collect/domain_state.hpp"
 #include "http/handlers.hpp"
 #include "http/response.hpp"
+#include "util/internal_errors.hpp"
 #include "virt/domain_source.hpp"
 
 namespace http {
@@ -124,7 +125,8 @@ bool LandingHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
         r.content_type = "text/html; charset=utf-8";
         try {
             r.body = landing_page(status_, metrics_path_, may_control_push(conn, security_));
-        } catch (const std::exception&) {
+        } catch (...) {
+            util::count_internal_error(util::ThreadRole::http, std::current_exception());
             r = Response{500, "text/plain; charset=utf-8", "internal error\n", "", ""};
         }
     }

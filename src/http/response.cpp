@@ -4,6 +4,8 @@
 
 #include <civetweb.h>
 
+#include "util/internal_errors.hpp"
+
 #include "util/text.hpp"
 
 namespace http {
@@ -86,6 +88,32 @@ void send(mg_connection* conn, const Response& r, bool head_only)
     head += "\r\n";
     mg_write(conn, head.data(), head.size());
     if (!head_only && !r.body.empty()) mg_write(conn, r.body.data(), r.body.size());
+}
+
+Response json_response(int status, std::string body)
+{
+    return Response{status, "application/json", std::move(body), "", ""};
+}
+
+void respond_json(mg_connection* conn, const std::function<Response()>& make) noexcept
+{
+    try {
+        send(conn, make());
+    } catch (...) {
+        util::count_internal_error(util::ThreadRole::http, std::current_exception());
+        try {
+            send(conn, json_response(500, "{\"error\":\"internal error\"}\n"));
+        } catch (...) {  // no memory for the 500 either: the client sees the connection close
+        }
+    }
+}
+
+void respond_config(mg_connection* conn, const std::function<std::string()>& render) noexcept
+{
+    respond_json(conn, [&] {
+        return render ? json_response(200, render() + "\n")
+                      : json_response(404, "{\"error\":\"no configuration to show\"}\n");
+    });
 }
 
 bool accepts_gzip(std::string_view header) noexcept

@@ -9,16 +9,11 @@
 namespace http {
 namespace {
 
-Response json(int status, std::string body)
-{
-    return Response{status, "application/json", std::move(body), "", ""};
-}
-
 }  // namespace
 
 bool SeedStatusHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
-    try {
+    respond_json(conn, [this] {
         // One reading for both namings, so running/total_metrics_written/influx_queue_size never disagree
         // with push.running/lines_written/queue_size in the same answer.
         const auto push = push_status_of(status_);
@@ -27,23 +22,14 @@ bool SeedStatusHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
         write_status_fields(w, status_, push);
         write_seed_status_fields(w, push);
         w.end_object();
-        send(conn, json(200, w.take() + "\n"));
-    } catch (const std::exception&) {
-        send(conn, json(500, "{\"error\":\"internal error\"}\n"));
-    }
+        return json_response(200, w.take() + "\n");
+    });
     return true;
 }
 
 bool SeedConfigHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
-    try {
-        if (status_.seed_config_json)
-            send(conn, json(200, status_.seed_config_json() + "\n"));
-        else
-            send(conn, json(404, "{\"error\":\"no configuration to show\"}\n"));
-    } catch (const std::exception&) {
-        send(conn, json(500, "{\"error\":\"internal error\"}\n"));
-    }
+    respond_config(conn, status_.seed_config_json);
     return true;
 }
 
