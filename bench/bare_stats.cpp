@@ -23,21 +23,11 @@
 #include <utility>
 #include <vector>
 
+#include "util/c_handle.hpp"
+
 namespace {
 
-struct ConnectClose {
-    void operator()(virConnectPtr c) const noexcept { virConnectClose(c); }
-};
-struct DomainFree {
-    void operator()(virDomainPtr d) const noexcept { virDomainFree(d); }
-};
-struct StatsFree {
-    void operator()(virDomainStatsRecordPtr* r) const noexcept { virDomainStatsRecordListFree(r); }
-};
-struct CFree {
-    void operator()(void* p) const noexcept { std::free(p); }
-};
-using Domain = std::unique_ptr<virDomain, DomainFree>;
+using Domain = util::CHandle<virDomain, virDomainFree>;
 
 constexpr unsigned groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
                             VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
@@ -70,11 +60,11 @@ std::vector<Running> running_domains(virConnectPtr conn)
 {
     virDomainPtr* raw = nullptr;
     const int n = virConnectListAllDomains(conn, &raw, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-    std::unique_ptr<virDomainPtr, CFree> list(raw);
+    const util::CHandle<virDomainPtr, std::free> list(raw);  // its handles are moved into `out`
     std::vector<Running> out;
     for (int i = 0; i < n; ++i) {
         Running r{Domain(raw[i]), {}, {}};
-        std::unique_ptr<char, CFree> xml(virDomainGetXMLDesc(r.dom.get(), 0));
+        const util::CHandle<char, std::free> xml(virDomainGetXMLDesc(r.dom.get(), 0));
         if (xml) {
             r.nics = targets(xml.get(), "interface");
             r.disks = targets(xml.get(), "disk");
@@ -129,7 +119,7 @@ double time_bulk(virConnectPtr conn, unsigned mask, int warm_up, int rounds, int
         virDomainStatsRecordPtr* raw = nullptr;
         const auto start = std::chrono::steady_clock::now();
         records = virConnectGetAllDomainStats(conn, mask, &raw, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
-        std::unique_ptr<virDomainStatsRecordPtr, StatsFree> list(raw);
+        const util::CHandle<virDomainStatsRecordPtr, virDomainStatsRecordListFree> list(raw);
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (records < 0) return -1;
         if (r > 0) seconds.push_back(s);
@@ -154,7 +144,7 @@ int main(int argc, char** argv)
     const bool per_domain = argc > 3 && std::strcmp(argv[3], "--per-domain") == 0;
     const bool by_group = argc > 3 && std::strcmp(argv[3], "--by-group") == 0;
     virSetErrorFunc(nullptr, quiet);  // an unsupported per-domain call is expected, not news
-    std::unique_ptr<virConnect, ConnectClose> conn(virConnectOpenReadOnly(argv[1]));
+    const util::CHandle<virConnect, virConnectClose> conn(virConnectOpenReadOnly(argv[1]));
     if (!conn) return 1;
 
     int records = 0;

@@ -9,23 +9,30 @@ every query against a real Prometheus and a real InfluxDB fed by the exporter).
 """
 import json
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# libvirt's virDomainState codes (the exporter's state_desc texts, shortened).
+# The colour of each virDomainState code; the texts come from the exporter's table of state names.
+STATE_COLORS = ["text", "green", "yellow", "yellow", "orange", "text", "red", "blue"]
+
+
+def state_labels():
+    """The dashboard column of src/collect/domain_state.hpp, the one table of state names, in code order."""
+    with open(os.path.join(HERE, "..", "..", "src", "collect", "domain_state.hpp")) as f:
+        header = f.read()
+    table = header[header.index("domain_state_names{{"):header.index("}};")]
+    rows = re.findall(r'^\s*\{"([^"]*)", "([^"]*)", "([^"]*)"\},$', table, re.MULTILINE)
+    if len(rows) != len(STATE_COLORS):
+        sys.exit(f"src/collect/domain_state.hpp: {len(rows)} state rows, {len(STATE_COLORS)} colours here")
+    return [dashboard for _virsh, _description, dashboard in rows]
+
+
 STATE_MAPPINGS = [{
     "type": "value",
-    "options": {
-        "0": {"text": "no state", "color": "text", "index": 0},
-        "1": {"text": "running", "color": "green", "index": 1},
-        "2": {"text": "blocked", "color": "yellow", "index": 2},
-        "3": {"text": "paused", "color": "yellow", "index": 3},
-        "4": {"text": "shutting down", "color": "orange", "index": 4},
-        "5": {"text": "shut off", "color": "text", "index": 5},
-        "6": {"text": "crashed", "color": "red", "index": 6},
-        "7": {"text": "suspended (PM)", "color": "blue", "index": 7},
-    },
+    "options": {str(code): {"text": text, "color": STATE_COLORS[code], "index": code}
+                for code, text in enumerate(state_labels())},
 }]
 UP_MAPPINGS = [{"type": "value", "options": {"0": {"text": "down", "color": "red", "index": 0},
                                               "1": {"text": "up", "color": "green", "index": 1}}}]

@@ -12,6 +12,7 @@
 #include "app/push.hpp"
 #include "collect/snapshot_json.hpp"
 #include "http/capacity.hpp"
+#include "http/seed_api.hpp"
 #include "http/server.hpp"
 #include "http/web_security_state.hpp"
 #include "prom/snapshot_collectable.hpp"
@@ -51,25 +52,33 @@ void reload(config::Config& current, const config::Flags& flags, Pipeline& pipel
     current = live_part;
 }
 
-// The effective configuration as /api/config shows it: rendered (secrets masked) at start and after
-// each reload on the main thread, read by HTTP threads.
+// The effective configuration as /api/config and the seed's /api/telemetry/config show it: rendered
+// (secrets masked) at start and after each reload on the main thread, read by HTTP threads.
 class RenderedConfig {
 public:
     void set(const config::Config& config)
     {
         std::string json = config::to_json(config);
+        std::string seed_json = http::seed_config_json(config);
         std::lock_guard lock(mu_);
         json_ = std::move(json);
+        seed_json_ = std::move(seed_json);
     }
     std::string get() const
     {
         std::lock_guard lock(mu_);
         return json_;
     }
+    std::string get_seed() const
+    {
+        std::lock_guard lock(mu_);
+        return seed_json_;
+    }
 
 private:
     mutable std::mutex mu_;
     std::string json_;
+    std::string seed_json_;
 };
 
 }  // namespace
@@ -155,7 +164,8 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
                                   [&store] { return store.latest(); },
                                   nullptr,
                                   nullptr,
-                                  [&rendered_config] { return rendered_config.get(); }};
+                                  [&rendered_config] { return rendered_config.get(); },
+                                  [&rendered_config] { return rendered_config.get_seed(); }};
         if (pusher) {
             status.push_status = [p = pusher.get()] { return push_status(p->stats()); };
             status.push_control = [p = pusher.get()](bool run) { run ? p->resume() : p->pause(); };

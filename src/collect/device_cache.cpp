@@ -108,14 +108,4 @@ DeviceCacheStats DeviceCache::stats() const
     return s;
 }
 
-std::vector<std::shared_ptr<const DomainDevices>> DeviceCache::entries() const
-{
-    std::lock_guard lock(mu_);
-    std::vector<std::shared_ptr<const DomainDevices>> out;
-    out.reserve(entries_.size());
-    for (const auto& [uuid, e] : entries_)
-        if (e.devices) out.push_back(e.devices);
-    return out;
-}
-
 }  // namespace collect

@@ -57,8 +57,6 @@ public:
     void set_ttl(std::chrono::seconds ttl);
 
     DeviceCacheStats stats() const;
-    // A copy of every current entry (for /api/vms).
-    std::vector<std::shared_ptr<const DomainDevices>> entries() const;
 
 private:
     struct Entry {

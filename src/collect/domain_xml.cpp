@@ -6,17 +6,12 @@
 
 #include <pugixml.hpp>
 
+#include "util/text.hpp"
+
 namespace collect {
 namespace {
 
 constexpr std::string_view nova_ns_prefix = "http://openstack.org/xmlns/libvirt/nova/";
-
-std::string trimmed(std::string_view s)
-{
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return std::string(s);
-}
 
 // All direct text of an element, trimmed. child_value() would stop at the first text node, so
 // "<name>a<!-- c -->b</name>" or a CDATA section next to text would lose bytes.
@@ -25,7 +20,7 @@ std::string text_of(const pugi::xml_node& n)
     std::string out;
     for (const auto& c : n.children())
         if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
-    return trimmed(out);
+    return std::string(util::trim(out));
 }
 
 std::string attr(const pugi::xml_node& node, const char* child, const char* name)

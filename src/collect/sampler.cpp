@@ -1,12 +1,9 @@
 #include "collect/sampler.hpp"
 
-#include <system_error>
-#include <thread>
-
 #include "collect/stats_parser.hpp"
 #include "util/error_chain.hpp"
 #include "util/internal_errors.hpp"
-#include "virt/shares.hpp"
+#include "util/shares.hpp"
 
 namespace collect {
 namespace {
@@ -124,24 +121,15 @@ void Sampler::collect_into(Snapshot& snap)
 
     // Share 0 goes straight into `snap` on this thread (with parallel 1 it is the whole collection);
     // the others into snapshots of their own, merged in share order so the records' order is kept.
-    const auto shares = virt::split_evenly(records.size(), options_.parallel);
+    const auto shares = util::split_evenly(records.size(), options_.parallel);
     std::vector<Snapshot> partial(shares.size());
-    {
-        std::vector<std::jthread> threads;  // joined here, before `partial` goes
-        threads.reserve(shares.size());
-        for (std::size_t s = 1; s < shares.size(); ++s) {
-            partial[s].groups = snap.groups;
-            for (auto& g : partial[s].groups) g.duration = {};
-            try {
-                threads.emplace_back([this, &records, &partial, &shares, s, deadline]() noexcept {
-                    sample_share(records, shares[s].first, shares[s].second, partial[s], deadline);
-                });
-            } catch (const std::system_error&) {
-                sample_share(records, shares[s].first, shares[s].second, partial[s], deadline);
-            }
-        }
-        if (!shares.empty()) sample_share(records, shares[0].first, shares[0].second, snap, deadline);
+    for (std::size_t s = 1; s < shares.size(); ++s) {
+        partial[s].groups = snap.groups;
+        for (auto& g : partial[s].groups) g.duration = {};
     }
+    util::run_shares(shares.size(), [this, &records, &partial, &shares, &snap, deadline](std::size_t s) {
+        sample_share(records, shares[s].first, shares[s].second, s == 0 ? snap : partial[s], deadline);
+    });
     for (std::size_t s = 1; s < partial.size(); ++s) merge_share(partial[s], snap);
     cache_.retain_only(live);
 }

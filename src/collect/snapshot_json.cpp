@@ -61,14 +61,7 @@ void write_xml(JsonWriter& w, const DomainDevices& x)
 {
     w.key("xml").begin_object().field_nonempty("domain_type", x.domain_type);
     w.field_nonempty("os_type", x.os_type).field_nonempty("arch", x.arch).field_nonempty("machine", x.machine);
-    if (x.nova) {
-        const NovaInfo& n = *x.nova;
-        w.key("nova").begin_object().field_nonempty("instance_name", n.instance_name);
-        w.field_nonempty("flavor", n.flavor).field_nonempty("project_name", n.project_name);
-        w.field_nonempty("project_uuid", n.project_uuid).field_nonempty("user_name", n.user_name);
-        w.field_nonempty("user_uuid", n.user_uuid).field_nonempty("root_type", n.root_type);
-        w.field_nonempty("root_uuid", n.root_uuid).end_object();
-    }
+    if (x.nova) write_nova(w, *x.nova);
     w.end_object();
 }
 
@@ -109,6 +102,15 @@ void write_nic_sources(JsonWriter& w, const NicInfo& nic)
     w.field_nonempty("source_bridge", nic.source_bridge).field_nonempty("source_network", nic.source_network);
     w.field_nonempty("source_dev", nic.source_dev).field_nonempty("model", nic.model);
     w.field_nonempty("alias", nic.alias);
+}
+
+void write_nova(JsonWriter& w, const NovaInfo& nova)
+{
+    w.key("nova").begin_object().field_nonempty("instance_name", nova.instance_name);
+    w.field_nonempty("flavor", nova.flavor).field_nonempty("project_name", nova.project_name);
+    w.field_nonempty("project_uuid", nova.project_uuid).field_nonempty("user_name", nova.user_name);
+    w.field_nonempty("user_uuid", nova.user_uuid).field_nonempty("root_type", nova.root_type);
+    w.field_nonempty("root_uuid", nova.root_uuid).end_object();
 }
 
 void write_disk_sources(JsonWriter& w, const DiskInfo& disk)

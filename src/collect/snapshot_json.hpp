@@ -21,5 +21,8 @@ std::string snapshot_to_json(const Snapshot& snapshot, bool pretty = true);
 // device objects differ from this view's only in the fields written before these.
 void write_nic_sources(util::JsonWriter& w, const NicInfo& nic);
 void write_disk_sources(util::JsonWriter& w, const DiskInfo& disk);
+// The OpenStack metadata as the object "nova" of the object `w` is in, empty fields left out; shared
+// with /api/vms too.
+void write_nova(util::JsonWriter& w, const NovaInfo& nova);
 
 }  // namespace collect

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "config/internal.hpp"
+#include "util/url.hpp"
 
 namespace config::detail {
 namespace {
@@ -57,15 +58,10 @@ Problem listen_address_problem(const std::string& address)
 
 std::string mask_url(const std::string& url)
 {
-    const auto scheme = url.find("://");
-    if (scheme == std::string::npos) return url;
-    const auto start = scheme + 3;
-    const auto end = url.find_first_of("/?#", start);
-    const auto at = url.rfind('@', end == std::string::npos ? url.size() : end);
-    if (at == std::string::npos || at < start) return url;
-    const auto colon = url.find(':', start);
-    if (colon == std::string::npos || colon > at) return url;  // a user name alone is no secret
-    return url.substr(0, colon + 1) + "***" + url.substr(at);
+    const auto userinfo = util::find_url_userinfo(url);
+    if (!userinfo || !userinfo->password) return url;  // a user name alone is no secret
+    const std::size_t password_begin = userinfo->at - userinfo->password->size();
+    return url.substr(0, password_begin) + "***" + url.substr(userinfo->at);
 }
 
 Problem url_problem(const std::string& url)
@@ -83,7 +79,7 @@ Problem url_problem(const std::string& url)
         return "must be an http:// or https:// URL, got " + shown;
     const auto end = url.find_first_of("/?#", start);
     std::string_view authority = std::string_view(url).substr(start, end == std::string::npos ? end : end - start);
-    if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    if (const auto userinfo = util::find_url_userinfo(url)) authority.remove_prefix(userinfo->at + 1 - start);
     std::string_view host = authority, port;
     if (authority.starts_with('[')) {
         const auto close = authority.find(']');

@@ -165,4 +165,15 @@ void validate(const Config& config);
 std::string to_yaml(const Config& config);
 std::string to_json(const Config& config);
 
+// A setting that existing deployments set by environment variable (LIBVIRT_URI, INFLUX_URL, ...).
+struct EnvSetting {
+    std::string env;         // "POLL_INTERVAL"
+    std::string path;        // "push.interval"
+    std::string json_value;  // as to_json renders it: a JSON token ("5", "\"v1\"", "\"***\"" for a secret)
+};
+// Every setting with an environment variable of the seed collector (not the VIRT_EXPORTER_* ones), in
+// the field table's order (its config answer, /api/telemetry/config, is keyed by these names). Throws
+// only std::bad_alloc.
+std::vector<EnvSetting> env_settings(const Config& config);
+
 }  // namespace config

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "config/internal.hpp"
+#include "util/overload.hpp"
 
 namespace config::detail {
 namespace {
@@ -75,13 +76,6 @@ const std::vector<Field> table = {
 
 #undef VE_FIELD
 
-template <class... F>
-struct Overload : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overload(F...) -> Overload<F...>;
-
 }  // namespace
 
 const std::vector<Field>& fields()
@@ -110,7 +104,7 @@ std::string_view name_of(std::string_view path)
 Problem assign_scalar(const Field& field, Config& config, std::string_view text)
 {
     return std::visit(
-        Overload{
+        util::Overload{
             [&](const StringField& f) -> Problem { return f.get(config) = std::string(text), std::nullopt; },
             [&](const BoolField& f) -> Problem { return parse_bool(text, f.get(config)); },
             [&](const OptBoolField& f) -> Problem {

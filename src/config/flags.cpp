@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "config/internal.hpp"
+#include "util/text.hpp"
 
 namespace config {
 namespace {
@@ -126,10 +127,7 @@ void apply_flags(Config& config, const Flags& flags)
         std::string_view rest = *flags.listen_address;
         for (;;) {
             const auto comma = rest.find(',');
-            std::string_view item = rest.substr(0, comma);
-            while (item.starts_with(' ')) item.remove_prefix(1);
-            while (item.ends_with(' ')) item.remove_suffix(1);
-            list.emplace_back(item);
+            list.emplace_back(util::trim(rest.substr(0, comma), " "));
             if (comma == std::string_view::npos) break;
             rest.remove_prefix(comma + 1);
         }

@@ -36,8 +36,6 @@ std::string format_seconds(std::int64_t ms);
 std::string format_bytes(std::uint64_t bytes);
 // A double-quoted string valid both as JSON and as a YAML double-quoted scalar.
 std::string quote(std::string_view text);
-// Reads a whole file; returns strerror text on failure.
-Problem read_text_file(const std::string& path, std::string& out);
 
 // ---- addresses.cpp ----
 // "[host]:port" with port 1-65535; ":9177" listens on every address.

@@ -1,7 +1,9 @@
 // load(): the sources in precedence order, then what needs the merged result (secret files, the
 // bucket default, the files other components will open), then validate().
 #include "config/internal.hpp"
+#include "util/file.hpp"
 #include "util/log.hpp"
+#include "util/text.hpp"
 
 namespace config {
 namespace {
@@ -14,12 +16,12 @@ void read_secret_file(Config& c, std::string& secret, const std::string& secret_
                       const std::string& file_key)
 {
     if (file.empty() || detail::origin_rank(c, secret_key) > detail::origin_rank(c, file_key)) return;
-    std::string text;
-    if (auto error = detail::read_text_file(file, text))
-        throw ConfigError(where(c, file_key) + ": cannot read \"" + file + "\": " + *error);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    if (text.empty()) throw ConfigError(where(c, file_key) + ": \"" + file + "\" is empty");
-    secret = std::move(text);
+    std::string error;
+    std::optional<std::string> text = util::read_file(file, &error);
+    if (!text) throw ConfigError(where(c, file_key) + ": cannot read \"" + file + "\": " + error);
+    text->resize(util::trim_end(*text, "\r\n").size());
+    if (text->empty()) throw ConfigError(where(c, file_key) + ": \"" + file + "\" is empty");
+    secret = std::move(*text);
     detail::set_origin(c, secret_key, where(c, file_key));
 }
 
@@ -37,10 +39,9 @@ void reject_mask(const Config& c, const std::string& secret, const std::string& 
 // Files that other components open later: fail now, at start, with the line that named them.
 void require_readable(const Config& c, const std::string& file, const std::string& key)
 {
-    std::string ignored;
-    if (file.empty()) return;
-    if (auto error = detail::read_text_file(file, ignored))
-        throw ConfigError(where(c, key) + ": cannot read \"" + file + "\": " + *error);
+    std::string error;
+    if (!file.empty() && !util::read_file(file, &error))
+        throw ConfigError(where(c, key) + ": cannot read \"" + file + "\": " + error);
 }
 
 }  // namespace
@@ -50,10 +51,10 @@ Config load(const Flags& flags, Getenv getenv, std::vector<std::string>* warning
     Config c;
     std::vector<std::string> found;
     if (!flags.config_file.empty()) {
-        std::string text;
-        if (auto error = detail::read_text_file(flags.config_file, text))
-            throw ConfigError("cannot read config file " + flags.config_file + ": " + *error);
-        c = apply_yaml(std::move(c), text, flags.config_file, &found);
+        std::string error;
+        const auto text = util::read_file(flags.config_file, &error);
+        if (!text) throw ConfigError("cannot read config file " + flags.config_file + ": " + error);
+        c = apply_yaml(std::move(c), *text, flags.config_file, &found);
         c.source_file = flags.config_file;
     }
     for (const auto& w : found) util::log_warn("config", w);

@@ -1,8 +1,10 @@
 // The effective configuration as YAML (--print-config; loadable again as a config file) and as JSON
 // (/api/config). Both walk the field table, so they have the same layout as the file. Secrets print as
-// "***" when set and "" when empty; a password inside the push URL is masked the same way.
+// "***" when set and "" when empty; a password inside the push URL is masked the same way. env_settings
+// renders the settings that have an environment variable the same way, for the seed API's config answer.
 #include "config/internal.hpp"
 #include "util/json_writer.hpp"
+#include "util/overload.hpp"
 
 namespace config {
 namespace detail {
@@ -21,18 +23,11 @@ namespace {
 
 using namespace detail;
 
-template <class... F>
-struct Overload : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overload(F...) -> Overload<F...>;
-
 // One value as a token valid in both YAML and JSON (flow style for lists and maps).
 std::string render_value(const Field& field, Config& c, bool json)
 {
     return std::visit(
-        Overload{
+        util::Overload{
             [&](const StringField& f) {
                 const std::string& v = f.get(c);
                 if (field.secret) return quote(v.empty() ? "" : "***");
@@ -98,6 +93,18 @@ std::string to_json(const Config& config)
         out += quote(name_of(f.path)) + ":" + render_value(f, c, true);
     }
     return out + "}}";
+}
+
+std::vector<EnvSetting> env_settings(const Config& config)
+{
+    Config c = config;
+    std::vector<EnvSetting> out;
+    for (const auto& f : fields()) {
+        // VIRT_EXPORTER_* variables are this exporter's own, not the seed collector's: not in its answer.
+        if (!f.env || std::string_view(f.env).starts_with("VIRT_EXPORTER_")) continue;
+        out.push_back(EnvSetting{f.env, std::string(f.path), render_value(f, c, true)});
+    }
+    return out;
 }
 
 }  // namespace config

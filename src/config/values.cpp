@@ -1,21 +1,15 @@
 // Scalar text → typed value for the YAML file, the environment and flags alike, so "5", "2.5s" and
 // "512MiB" mean the same wherever they are written. Nothing here throws.
 #include <cctype>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 
 #include "config/internal.hpp"
+#include "util/text.hpp"
 
 namespace config::detail {
 namespace {
 
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
+using util::trim;
 
 std::string lower(std::string_view s)
 {
@@ -181,21 +175,6 @@ std::string format_bytes(std::uint64_t bytes)
         if (bytes != 0 && bytes % unit == 0) return std::to_string(bytes / unit) + name;
     }
     return std::to_string(bytes);
-}
-
-Problem read_text_file(const std::string& path, std::string& out)
-{
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return std::string(std::strerror(errno));
-    std::string data;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
-    const int err = std::ferror(f) ? errno : 0;  // a directory opens, then fails to read (EISDIR)
-    std::fclose(f);
-    if (err != 0) return std::string(std::strerror(err));
-    out = std::move(data);
-    return std::nullopt;
 }
 
 }  // namespace config::detail

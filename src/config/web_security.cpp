@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/internal.hpp"
+#include "util/file.hpp"
 
 namespace config {
 namespace {
@@ -191,10 +192,10 @@ WebSecurity parse_web_security(const std::string& yaml_text, const std::string& 
 
 WebSecurity load_web_security(const std::string& path)
 {
-    std::string text;
-    if (auto error = detail::read_text_file(path, text))
-        throw ConfigError("web config \"" + path + "\": cannot read: " + *error);
-    return parse_web_security(text, path);
+    std::string error;
+    const auto text = util::read_file(path, &error);
+    if (!text) throw ConfigError("web config \"" + path + "\": cannot read: " + error);
+    return parse_web_security(*text, path);
 }
 
 }  // namespace config

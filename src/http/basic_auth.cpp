@@ -9,6 +9,9 @@
 #include <cstring>
 #include <memory>
 
+#include "util/c_handle.hpp"
+#include "util/text.hpp"
+
 namespace http {
 namespace {
 
@@ -72,7 +75,7 @@ bool bcrypt_matches(const std::string& password, const std::string& hash)
     void* area = nullptr;
     int size = 0;
     const char* out = crypt_ra(password.c_str(), hash.c_str(), &area, &size);
-    const std::unique_ptr<void, void (*)(void*)> owned(area, std::free);
+    const util::CHandle<void, std::free> owned(area);
     if (!out || out[0] == '*' || std::strlen(out) != hash.size()) return false;
     return CRYPTO_memcmp(out, hash.data(), hash.size()) == 0;
 }
@@ -83,9 +86,8 @@ std::optional<Credentials> parse_basic_authorization(std::string_view header)
 {
     const auto space = header.find(' ');
     if (space == std::string_view::npos || !iequals(header.substr(0, space), "basic")) return std::nullopt;
-    std::string_view token = header.substr(space);
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    // The token follows one or more spaces (RFC 7235); trailing optional whitespace may hold tabs too.
+    const std::string_view token = util::trim_end(util::trim_start(header.substr(space), " "), " \t");
     auto decoded = decode_base64(token);
     if (!decoded) return std::nullopt;
     const auto colon = decoded->find(':');

@@ -5,6 +5,7 @@
 // eviction or a refresh (which replace entries, never modify them).
 #include <civetweb.h>
 
+#include "collect/domain_state.hpp"
 #include "collect/snapshot_json.hpp"
 #include "http/handlers.hpp"
 #include "http/response.hpp"
@@ -13,24 +14,12 @@
 namespace http {
 namespace {
 
-Response json(int status, std::string body)
-{
-    return Response{status, "application/json", std::move(body), "", ""};
-}
-
 // Every attribute DomainDevices holds; empty strings ("not in the XML") are left out.
 void write_devices(util::JsonWriter& w, const collect::DomainDevices& dev)
 {
     w.field_nonempty("domain_type", dev.domain_type).field_nonempty("os_type", dev.os_type);
     w.field_nonempty("arch", dev.arch).field_nonempty("machine", dev.machine);
-    if (dev.nova) {
-        const collect::NovaInfo& n = *dev.nova;
-        w.key("nova").begin_object().field_nonempty("instance_name", n.instance_name);
-        w.field_nonempty("flavor", n.flavor).field_nonempty("project_name", n.project_name);
-        w.field_nonempty("project_uuid", n.project_uuid).field_nonempty("user_name", n.user_name);
-        w.field_nonempty("user_uuid", n.user_uuid).field_nonempty("root_type", n.root_type);
-        w.field_nonempty("root_uuid", n.root_uuid).end_object();
-    }
+    if (dev.nova) collect::write_nova(w, *dev.nova);
     w.key("nics").begin_array();
     for (const auto& n : dev.nics) {
         w.begin_object().field("target", n.target).field("mac", n.mac).field("type", n.type);
@@ -48,13 +37,6 @@ void write_devices(util::JsonWriter& w, const collect::DomainDevices& dev)
 
 }  // namespace
 
-const char* state_name(int state) noexcept
-{
-    static constexpr const char* names[] = {"no state", "running",  "blocked", "paused",
-                                            "shutdown", "shut off", "crashed", "pmsuspended"};
-    return state >= 0 && state < static_cast<int>(std::size(names)) ? names[state] : "unknown";
-}
-
 std::string vms_json(const collect::Snapshot* snapshot)
 {
     util::JsonWriter w(true);
@@ -68,7 +50,8 @@ std::string vms_json(const collect::Snapshot* snapshot)
     for (const auto& d : snapshot->domains) {
         w.begin_object().field("name", d.name).field("uuid", d.uuid).field("id", d.id);
         w.field_nonempty("vmid", d.vmid);
-        if (d.state.state) w.field("state", *d.state.state).field("state_name", state_name(*d.state.state));
+        if (d.state.state)
+            w.field("state", *d.state.state).field("state_name", collect::domain_state(*d.state.state).virsh);
         w.field("state_reason", d.state.reason);
         // Devices come from the domain XML in the cache; without it (XML not available) they are null,
         // which is not the same as a domain without devices.
@@ -85,25 +68,16 @@ std::string vms_json(const collect::Snapshot* snapshot)
 
 bool VmsApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
-    try {
+    respond_json(conn, [this] {
         const auto snap = status_.latest_snapshot ? status_.latest_snapshot() : nullptr;
-        send(conn, json(200, vms_json(snap.get())));
-    } catch (const std::exception&) {
-        send(conn, json(500, "{\"error\":\"internal error\"}\n"));
-    }
+        return json_response(200, vms_json(snap.get()));
+    });
     return true;
 }
 
 bool ConfigApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
 {
-    try {
-        if (status_.config_json)
-            send(conn, json(200, status_.config_json() + "\n"));
-        else
-            send(conn, json(404, "{\"error\":\"no configuration to show\"}\n"));
-    } catch (const std::exception&) {
-        send(conn, json(500, "{\"error\":\"internal error\"}\n"));
-    }
+    respond_config(conn, status_.config_json);
     return true;
 }
 

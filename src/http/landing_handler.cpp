@@ -1,13 +1,17 @@
 // GET /: the landing page (plain, self-contained HTML: no scripts, no external resources). Runs on
 // CivetWeb worker threads; landing_page() throws only std::bad_alloc, which handleGet turns into a 500.
+// The push's pause/resume button is a plain form, so it works without script; the control endpoints
+// accept it because the browser sends our own origin (http/cross_site.hpp) and redirect it back here.
 #include <civetweb.h>
 
 #include <chrono>
 #include <cstdio>
 
 #include "build_info.hpp"
+#include "collect/domain_state.hpp"
 #include "http/handlers.hpp"
 #include "http/response.hpp"
+#include "util/internal_errors.hpp"
 #include "virt/domain_source.hpp"
 
 namespace http {
@@ -38,23 +42,32 @@ std::string domain_table(const collect::Snapshot& snap)
         "<tr><th>Name</th><th>State</th><th>NICs</th><th>Disks</th></tr>\n";
     for (const auto& d : snap.domains) {
         html += "<tr><td>" + html_escape(d.name) + "</td><td>" +
-                (d.state.state ? html_escape(state_name(*d.state.state)) : "") + "</td><td>" +
+                (d.state.state ? html_escape(collect::domain_state(*d.state.state).virsh) : "") + "</td><td>" +
                 targets(d, &collect::DomainDevices::nics) + "</td><td>" + targets(d, &collect::DomainDevices::disks) +
                 "</td></tr>\n";
     }
     return html + "</table>\n";
 }
 
+// The one button that changes the push's state: pause while it runs, resume while it is paused.
+std::string push_button(bool running)
+{
+    return running ? "<form class=\"push-control\" method=\"post\" action=\"/api/push/stop\">"
+                     "<button type=\"submit\" id=\"push-pause\">Pause push</button></form>"
+                   : "<form class=\"push-control\" method=\"post\" action=\"/api/push/start\">"
+                     "<button type=\"submit\" id=\"push-resume\">Resume push</button></form>";
+}
+
 }  // namespace
 
-std::string landing_page(const StatusSource& status, const std::string& metrics_path)
+std::string landing_page(const StatusSource& status, const std::string& metrics_path, bool push_controls)
 {
     const bool connected = status.libvirt_connected && status.libvirt_connected();
     const auto snap = status.latest_snapshot ? status.latest_snapshot() : nullptr;
     std::string html =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>virt-exporter</title>\n"
         "<style>body{font-family:sans-serif;margin:2em}th,td{text-align:left;padding-right:1em}"
-        ".ok{color:#080}.bad{color:#b00}</style></head><body>\n"
+        ".ok{color:#080}.bad{color:#b00}form.push-control{display:inline;margin-left:1em}</style></head><body>\n"
         "<h1>virt-exporter</h1>\n<p>libvirt/KVM metrics for Prometheus and InfluxDB.</p>\n<table>\n";
     html += row("Version", html_escape(VIRT_EXPORTER_VERSION));
     html += row("libvirt URI", html_escape(status.libvirt_uri));
@@ -79,9 +92,10 @@ std::string landing_page(const StatusSource& status, const std::string& metrics_
     }
     if (status.push_status) {
         const prom::PushStatus p = status.push_status();
-        html += row("Push",
-                    std::string("enabled, ") + (p.running ? "<span class=\"ok\" id=\"push-status\">running</span>"
-                                                          : "<span class=\"bad\" id=\"push-status\">paused</span>"));
+        html += row("Push", std::string("enabled, ") +
+                                (p.running ? "<span class=\"ok\" id=\"push-status\">running</span>"
+                                           : "<span class=\"bad\" id=\"push-status\">paused</span>") +
+                                (push_controls && status.push_control ? push_button(p.running) : ""));
         html += row("Push lines", "<span id=\"push-written\">" + std::to_string(p.lines_written) + "</span> written, " +
                                       std::to_string(p.queued_lines) + " queued, " + std::to_string(p.spooled_lines) +
                                       " spooled, " + std::to_string(p.lines_dropped) + " dropped, " +
@@ -110,8 +124,9 @@ bool LandingHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
     } else {
         r.content_type = "text/html; charset=utf-8";
         try {
-            r.body = landing_page(status_, metrics_path_);
-        } catch (const std::exception&) {
+            r.body = landing_page(status_, metrics_path_, may_control_push(conn, security_));
+        } catch (...) {
+            util::count_internal_error(util::ThreadRole::http, std::current_exception());
             r = Response{500, "text/plain; charset=utf-8", "internal error\n", "", ""};
         }
     }

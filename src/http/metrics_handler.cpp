@@ -3,7 +3,7 @@
 #include "http/handlers.hpp"
 #include "http/response.hpp"
 #include "prom/snapshot_collectable.hpp"
-#include "util/log.hpp"
+#include "util/internal_errors.hpp"
 
 namespace http {
 
@@ -20,9 +20,9 @@ bool MetricsHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
         } else {
             r.body = metrics_.render();
         }
-    } catch (const std::exception& e) {
-        // Only resource exhaustion gets here: data problems become metrics, not errors.
-        util::log_error("http", std::string("rendering /metrics failed: ") + e.what());
+    } catch (...) {
+        // Only resource exhaustion (or a bug) gets here: data problems become metrics, not errors.
+        util::count_internal_error(util::ThreadRole::http, std::current_exception());
         r = Response{500, "text/plain; charset=utf-8", "internal error while rendering metrics\n", "", ""};
     }
     send(conn, r);

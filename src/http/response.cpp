@@ -4,7 +4,17 @@
 
 #include <civetweb.h>
 
+#include "util/internal_errors.hpp"
+
+#include "util/text.hpp"
+
 namespace http {
+namespace {
+
+// HTTP's OWS: spaces and horizontal tabs (RFC 9110, 5.6.3).
+constexpr std::string_view optional_whitespace = " \t";
+
+}  // namespace
 
 // RFC 9110's reason phrases and RFC 6585's 429 and 431: every status a handler of ours sends (200, 204,
 // 400, 401, 403, 404, 405, 429, 500, 503) and the rest, so a new one cannot go out as "Unknown".
@@ -80,6 +90,32 @@ void send(mg_connection* conn, const Response& r, bool head_only)
     if (!head_only && !r.body.empty()) mg_write(conn, r.body.data(), r.body.size());
 }
 
+Response json_response(int status, std::string body)
+{
+    return Response{status, "application/json", std::move(body), "", ""};
+}
+
+void respond_json(mg_connection* conn, const std::function<Response()>& make) noexcept
+{
+    try {
+        send(conn, make());
+    } catch (...) {
+        util::count_internal_error(util::ThreadRole::http, std::current_exception());
+        try {
+            send(conn, json_response(500, "{\"error\":\"internal error\"}\n"));
+        } catch (...) {  // no memory for the 500 either: the client sees the connection close
+        }
+    }
+}
+
+void respond_config(mg_connection* conn, const std::function<std::string()>& render) noexcept
+{
+    respond_json(conn, [&] {
+        return render ? json_response(200, render() + "\n")
+                      : json_response(404, "{\"error\":\"no configuration to show\"}\n");
+    });
+}
+
 bool accepts_gzip(std::string_view header) noexcept
 {
     while (!header.empty()) {
@@ -91,14 +127,9 @@ bool accepts_gzip(std::string_view header) noexcept
             params = item.substr(semi + 1);
             item = item.substr(0, semi);
         }
-        const auto trim = [](std::string_view s) {
-            while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-            while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-            return s;
-        };
-        item = trim(item);
+        item = util::trim(item, optional_whitespace);
         if (item != "gzip" && item != "*") continue;
-        params = trim(params);
+        params = util::trim(params, optional_whitespace);
         if (params.starts_with("q=")) {
             // "q=0", "q=0.0", "q=0.000" and an unreadable qvalue refuse; anything else accepts.
             const std::string_view q = params.substr(2);

@@ -2,6 +2,7 @@
 // share. Called on CivetWeb's worker threads; nothing here throws except std::bad_alloc.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,16 @@ struct Response {
 };
 
 void send(mg_connection* conn, const Response& response, bool head_only = false);
+
+// A JSON answer; `body` is a whole JSON document ending in a newline.
+Response json_response(int status, std::string body);
+
+// The one boundary of the API handlers: sends what `make` builds. Whatever it throws is counted as an
+// internal error of the HTTP threads (util::ThreadRole::http), and answered 500 with a fixed JSON body:
+// nothing reaches CivetWeb, and no exception text (which could name a file or a value) reaches a client.
+void respond_json(mg_connection* conn, const std::function<Response()>& make) noexcept;
+// The same for a configuration view: 200 with `render()`'s JSON, 404 when there is none to show.
+void respond_config(mg_connection* conn, const std::function<std::string()>& render) noexcept;
 
 // True when an Accept-Encoding header value allows gzip (`gzip` or `*`, with q > 0).
 bool accepts_gzip(std::string_view accept_encoding) noexcept;

@@ -90,6 +90,8 @@ Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& me
     // - keep_alive_timeout_ms replaces it between requests of a kept-alive connection.
     // - connection_queue, listen_backlog: see plan_capacity().
     // - linger_timeout_ms stays unset: with it, close() would block a worker on a client that does not read.
+    // - tcp_nodelay: headers and body are separate writes; with Nagle's algorithm the first answer on a
+    //   new TLS connection waited for the client's delayed ACK (40 ms of a 46 ms scrape).
     const std::vector<std::string> civet_options{
         "listening_ports",
         ports,
@@ -136,14 +138,23 @@ Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& me
     handlers_.push_back(std::make_unique<StatusApiHandler>(status_));
     server_->addHandler("/api/status", handlers_.back().get());
     handlers_.push_back(std::make_unique<VmsApiHandler>(status_));
-    server_->addHandler("/api/vms", handlers_.back().get());
+    CivetHandler* const vms = handlers_.back().get();
+    server_->addHandler("/api/vms", vms);
     handlers_.push_back(std::make_unique<ConfigApiHandler>(status_));
     server_->addHandler("/api/config", handlers_.back().get());
     handlers_.push_back(std::make_unique<PushControlHandler>(status_, true, security_.get()));
     server_->addHandler("/api/push/start", handlers_.back().get());
+    server_->addHandler("/api/telemetry/start", handlers_.back().get());
     handlers_.push_back(std::make_unique<PushControlHandler>(status_, false, security_.get()));
     server_->addHandler("/api/push/stop", handlers_.back().get());
-    handlers_.push_back(std::make_unique<LandingHandler>(status_, options.metrics_path));
+    server_->addHandler("/api/telemetry/stop", handlers_.back().get());
+    // The seed collector's paths (http/seed_api.hpp); vms, start and stop are ours under a second name.
+    handlers_.push_back(std::make_unique<SeedStatusHandler>(status_));
+    server_->addHandler("/api/telemetry/status", handlers_.back().get());
+    handlers_.push_back(std::make_unique<SeedConfigHandler>(status_));
+    server_->addHandler("/api/telemetry/config", handlers_.back().get());
+    server_->addHandler("/api/telemetry/vms", vms);
+    handlers_.push_back(std::make_unique<LandingHandler>(status_, options.metrics_path, security_.get()));
     server_->addHandler("/", handlers_.back().get());
 }
 

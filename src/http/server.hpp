@@ -1,6 +1,8 @@
 // The HTTP server (CivetWeb): /metrics, the landing page, /healthz, /readyz, /api/status, /api/vms,
 // /api/config and the push control endpoints (POST /api/push/start|stop: with basic auth, for any
-// authenticated client; without it, refused with 403 for clients that are not on loopback). With a web
+// authenticated client; without it, refused with 403 for clients that are not on loopback; from another
+// site, refused with 403 either way), and the seed collector's paths as their aliases
+// (/api/telemetry/start|stop|status|vms|config, http/seed_api.hpp). With a web
 // config file every listening address speaks TLS when it has tls_server_config, and every path asks for
 // basic auth when it has basic_auth_users (src/http/web_security_state.hpp).
 //
@@ -56,6 +58,8 @@ struct StatusSource {
     std::function<void(bool run)> push_control;  // POST /api/push/start (true) and /stop (false)
     // The effective configuration as JSON with secrets masked (/api/config); unset: 404.
     std::function<std::string()> config_json;
+    // The same as the seed's config answer (/api/telemetry/config, http::seed_config_json); unset: 404.
+    std::function<std::string()> seed_config_json;
 };
 
 class Server {

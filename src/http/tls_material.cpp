@@ -10,6 +10,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "util/c_handle.hpp"
 #include "util/log.hpp"
 
 extern "C" int virt_exporter_openssl_shim(void);
@@ -18,19 +19,11 @@ extern "C" int virt_exporter_libcrypto_shim(void);
 namespace http {
 namespace {
 
-template <auto Free>
-struct Deleter {
-    template <class T>
-    void operator()(T* p) const noexcept
-    {
-        Free(p);
-    }
-};
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
-using CtxPtr = std::unique_ptr<SSL_CTX, Deleter<SSL_CTX_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free>>;
+using X509Ptr = util::CHandle<X509, X509_free>;
+using KeyPtr = util::CHandle<EVP_PKEY, EVP_PKEY_free>;
+using StorePtr = util::CHandle<X509_STORE, X509_STORE_free>;
+using CtxPtr = util::CHandle<SSL_CTX, SSL_CTX_free>;
+using BioPtr = util::CHandle<BIO, BIO_free>;
 void free_chain(STACK_OF(X509) * s)
 {
     sk_X509_pop_free(s, X509_free);
@@ -39,8 +32,8 @@ void free_names(STACK_OF(X509_NAME) * s)
 {
     sk_X509_NAME_pop_free(s, X509_NAME_free);
 }
-using ChainPtr = std::unique_ptr<STACK_OF(X509), Deleter<free_chain>>;
-using NamesPtr = std::unique_ptr<STACK_OF(X509_NAME), Deleter<free_names>>;
+using ChainPtr = util::CHandle<STACK_OF(X509), free_chain>;
+using NamesPtr = util::CHandle<STACK_OF(X509_NAME), free_names>;
 
 std::string openssl_error()
 {

@@ -9,9 +9,10 @@
 
 #include <curl/curl.h>
 
-#include <memory>
 #include <stdexcept>
 #include <string>
+
+#include "util/c_handle.hpp"
 
 namespace influx {
 
@@ -21,14 +22,6 @@ public:
 };
 
 namespace detail {
-template <auto Free>
-struct CurlFree {
-    template <typename T>
-    void operator()(T* p) const noexcept
-    {
-        Free(p);
-    }
-};
 // "option URL: An unknown option was passed in to libcurl" — curl's own name for the option.
 [[noreturn]] void throw_option_error(CURLoption option, CURLcode code);
 }  // namespace detail
@@ -39,7 +32,7 @@ public:
     curl_slist* get() const noexcept { return list_.get(); }
 
 private:
-    std::unique_ptr<curl_slist, detail::CurlFree<curl_slist_free_all>> list_;
+    util::CHandle<curl_slist, curl_slist_free_all> list_;
 };
 
 class CurlEasy {
@@ -58,7 +51,7 @@ public:
     long response_code() const noexcept;
 
 private:
-    std::unique_ptr<CURL, detail::CurlFree<curl_easy_cleanup>> easy_;
+    util::CHandle<CURL, curl_easy_cleanup> easy_;
 };
 
 }  // namespace influx

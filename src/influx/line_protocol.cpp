@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "util/text.hpp"
+
 namespace influx {
 namespace {
 
@@ -15,58 +17,6 @@ constexpr std::string_view hex = "0123456789abcdef";
 bool is_control(unsigned char c)
 {
     return c < 0x20 || c == 0x7f;
-}
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if there is none (overlong forms,
-// surrogates and code points above U+10FFFF count as invalid, as Go and Rust treat them).
-std::size_t utf8_length(std::string_view s, std::size_t i)
-{
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    const unsigned char c = b(0);
-    if (c < 0x80) return 1;
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        if (c == 0xe0) lo = 0xa0;
-        if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        if (c == 0xf0) lo = 0x90;
-        if (c == 0xf4) hi = 0x8f;
-    } else
-        return 0;
-    if (i + n > s.size()) return 0;
-    if (b(1) < lo || b(1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if (b(k) < 0x80 || b(k) > 0xbf) return 0;
-    return n;
-}
-
-// Invalid UTF-8 becomes U+FFFD; the common all-valid case returns the input unchanged.
-std::string_view valid_utf8(std::string_view in, std::string& scratch)
-{
-    std::size_t i = 0;
-    while (i < in.size()) {
-        const std::size_t n = utf8_length(in, i);
-        if (n == 0) break;
-        i += n;
-    }
-    if (i == in.size()) return in;
-    scratch.assign(in.substr(0, i));
-    while (i < in.size()) {
-        const std::size_t n = utf8_length(in, i);
-        if (n == 0) {
-            scratch += "\xef\xbf\xbd";
-            ++i;
-        } else {
-            scratch.append(in.substr(i, n));
-            i += n;
-        }
-    }
-    return scratch;
 }
 
 void append_control(std::string& out, unsigned char c)
@@ -89,7 +39,7 @@ void append_control(std::string& out, unsigned char c)
 void append_name(std::string& out, std::string_view name, std::string_view escapes)
 {
     std::string scratch;
-    const std::string_view in = valid_utf8(name, scratch);
+    const std::string_view in = util::valid_utf8(name, scratch);
     for (std::size_t i = 0; i < in.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(in[i]);
         if (c == '\\') {
@@ -111,7 +61,7 @@ void append_name(std::string& out, std::string_view name, std::string_view escap
 void append_string(std::string& out, std::string_view value)
 {
     std::string scratch;
-    for (char c : valid_utf8(value, scratch)) {
+    for (char c : util::valid_utf8(value, scratch)) {
         if (c == '\n' || c == '\r') {
             out += '\\';
             out += c == '\n' ? 'n' : 'r';

@@ -1,32 +1,27 @@
 #include "influx/spool.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
-#include <fcntl.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "util/c_handle.hpp"
+#include "util/file.hpp"
 
 namespace influx {
 namespace {
 
 namespace fs = std::filesystem;
 
-// An fd that closes itself.
-struct Fd {
-    int fd;
-    explicit Fd(int f) : fd(f) {}
-    ~Fd()
-    {
-        if (fd >= 0) ::close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
+using File = util::CHandle<std::FILE, std::fclose>;
+using Directory = util::CHandle<DIR, ::closedir>;
 
 bool write_all(int fd, const std::string& data)
 {
@@ -68,8 +63,7 @@ Spool::Spool(std::string dir, std::uint64_t max_bytes) : dir_(std::move(dir)), m
         const std::string_view digits = std::string_view(name).substr(0, name.size() - 3);
         const auto [ptr, parse_error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
         if (digits.empty() || parse_error != std::errc() || ptr != digits.data() + digits.size()) continue;
-        std::ifstream in(entry.path(), std::ios::binary);
-        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string text = util::read_file(entry.path().string()).value_or(std::string());
         segments_[id] = Info{text.size(), count_lines(text)};
         bytes_ += text.size();
         next_id_ = std::max(next_id_, id + 1);
@@ -101,18 +95,23 @@ bool Spool::store(const std::vector<std::string>& lines)
     const std::string path = path_of(id);
     const std::string tmp = path + ".tmp";
     // Write, fsync, rename, fsync the directory: after a crash the segment is either whole or absent.
+    // The FILE only owns the descriptor: the text goes to it unbuffered, so a full disk fails the write.
+    // Lines name VMs: only the exporter's user may read them (0600, as in a directory that is 0700).
     bool ok = false;
+    int error = 0;
     {
-        Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-        ok = fd.fd >= 0 && write_all(fd.fd, text) && ::fsync(fd.fd) == 0;
+        const File file(std::fopen(tmp.c_str(), "we"));  // e: O_CLOEXEC
+        ok = file && ::fchmod(::fileno(file.get()), 0600) == 0 && write_all(::fileno(file.get()), text) &&
+             ::fsync(::fileno(file.get())) == 0;
+        if (!ok) error = errno;
     }
     ok = ok && ::rename(tmp.c_str(), path.c_str()) == 0;
     if (ok) {
-        Fd dfd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        ok = dfd.fd >= 0 && ::fsync(dfd.fd) == 0;
+        const Directory dir(::opendir(dir_.c_str()));
+        ok = dir && ::fsync(::dirfd(dir.get())) == 0;
     }
     if (!ok) {
-        const std::string why = std::strerror(errno);
+        const std::string why = std::strerror(error != 0 ? error : errno);
         ::unlink(tmp.c_str());
         log_once_.log(util::LogLevel::error, "push", "spool", "cannot write spool segment in " + dir_ + ": " + why);
         return false;
@@ -128,11 +127,13 @@ std::optional<Spool::Segment> Spool::oldest()
     std::lock_guard lock(mu_);
     while (!segments_.empty()) {
         const auto [id, info] = *segments_.begin();
-        std::ifstream in(path_of(id), std::ios::binary);
-        if (in) {
+        if (const auto text = util::read_file(path_of(id))) {
             Segment seg{id, {}};
-            for (std::string line; std::getline(in, line);)
-                if (!line.empty()) seg.lines.push_back(std::move(line));
+            for (std::size_t pos = 0; pos < text->size();) {
+                const std::size_t end = std::min(text->find('\n', pos), text->size());
+                if (end > pos) seg.lines.emplace_back(*text, pos, end - pos);
+                pos = end + 1;
+            }
             return seg;
         }
         util::log_error("push", "spool segment " + path_of(id) + " cannot be read; moved aside as .bad");

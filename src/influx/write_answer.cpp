@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "util/json_reader.hpp"
+#include "util/text.hpp"
 
 namespace influx {
 namespace {
@@ -130,8 +131,7 @@ void read_error_body(const Answer& answer, WriteResult& r)
 
 std::optional<seconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) noexcept
 {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    value = util::trim(value, " \t");  // HTTP's optional whitespace
     if (value.empty()) return std::nullopt;
     if (value.find_first_not_of("0123456789") == std::string_view::npos) {
         const auto secs = leading_number(value);  // saturates: "99999999999999999999" is "a long time"
@@ -214,21 +214,8 @@ std::string printable_line(std::string_view text, std::size_t max)
             continue;
         }
         // A whole, valid UTF-8 sequence of 2 to 4 bytes passes; anything else is one '?'.
-        const std::size_t len = c >= 0xC2 && c <= 0xDF   ? 2
-                                : c >= 0xE0 && c <= 0xEF ? 3
-                                : c >= 0xF0 && c <= 0xF4 ? 4
-                                                         : 0;
-        bool valid = len > 0 && i + len <= text.size();
-        for (std::size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-        if (valid && len == 3) {
-            const auto c1 = static_cast<unsigned char>(text[i + 1]);
-            valid = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogate
-        }
-        if (valid && len == 4) {
-            const auto c1 = static_cast<unsigned char>(text[i + 1]);
-            valid = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);  // overlong, above U+10FFFF
-        }
-        if (valid) {
+        const std::size_t len = c >= 0x80 ? util::utf8_sequence_length(text, i) : 0;
+        if (len > 0) {
             out.append(text.substr(i, len));
             i += len;
         } else {

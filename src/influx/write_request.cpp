@@ -5,6 +5,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "util/url.hpp"
+
 namespace influx {
 namespace {
 
@@ -79,23 +81,15 @@ std::string describe(const config::PushConfig& push)
 {
     const std::string path = push.api == "v2" ? "/api/v2/write" : push.api == "v3" ? "/api/v3/write_lp" : "/write";
     std::string url = base_url(push.url);
-    // Drop any user:password@ from the URL.
-    if (const auto scheme = url.find("://"); scheme != std::string::npos)
-        if (const auto at = url.find('@', scheme + 3); at != std::string::npos && at < url.find('/', scheme + 3))
-            url.erase(scheme + 3, at - scheme - 2);
+    if (const auto userinfo = util::find_url_userinfo(url))
+        url.erase(userinfo->begin, userinfo->at + 1 - userinfo->begin);
     return "POST " + url + path + " (" + push.api + ")";
 }
 
 std::string redact_credentials(std::string text, const config::PushConfig& push)
 {
-    std::string_view url_password;
-    if (const auto scheme = push.url.find("://"); scheme != std::string::npos) {
-        const std::string_view rest = std::string_view(push.url).substr(scheme + 3);
-        const std::string_view userinfo = rest.substr(0, std::min(rest.find('@'), rest.find('/')));
-        if (userinfo.size() < rest.size() && rest[userinfo.size()] == '@')
-            if (const auto colon = userinfo.find(':'); colon != std::string_view::npos)
-                url_password = userinfo.substr(colon + 1);
-    }
+    const auto userinfo = util::find_url_userinfo(push.url);
+    const std::string_view url_password = userinfo ? userinfo->password.value_or("") : "";
     for (std::string_view secret : {std::string_view(push.token), std::string_view(push.password), url_password}) {
         if (secret.empty()) continue;
         for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))

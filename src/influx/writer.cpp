@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "util/gzip.hpp"
+#include "util/text.hpp"
 
 namespace influx {
 namespace {
@@ -37,8 +38,7 @@ std::size_t read_header(char* data, std::size_t size, std::size_t n, void* out) 
 {
     auto* answer = static_cast<Answer*>(out);
     const std::size_t bytes = size * n;
-    std::string_view line(data, bytes);
-    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+    const std::string_view line = util::trim_end(std::string_view(data, bytes), "\r\n");
     try {
         if (has_name(line, "http/")) {
             answer->retry_after.clear();

@@ -1,27 +1,12 @@
 // libvirt_domains, libvirt_domain_info, libvirt_domain_openstack_info, libvirt_domain_info_* —
 // names and labels of inovex/prometheus-libvirt-exporter, plus `uuid` on every per-domain series.
+#include "collect/domain_state.hpp"
 #include "prom/families.hpp"
 
 namespace prom {
 namespace {
 
 using collect::DomainSample;
-
-const char* state_description(int state)
-{
-    // inovex's state_desc texts, so existing dashboards and alerts keep matching.
-    switch (state) {
-    case 0: return "no state";
-    case 1: return "the domain is running";
-    case 2: return "the domain is blocked on resource";
-    case 3: return "the domain is paused by user";
-    case 4: return "the domain is being shut down";
-    case 5: return "the domain is shut off";
-    case 6: return "the domain is crashed";
-    case 7: return "the domain is suspended by guest power management";
-    default: return "unknown";
-    }
-}
 
 // The _info families carry their metadata as labels; `set` is one scratch string reused for all of them.
 void write_info_families(const DomainLabels& labels, TextWriter& out)
@@ -59,7 +44,7 @@ void write_info_families(const DomainLabels& labels, TextWriter& out)
         if (!domains[i].state.state) continue;
         const int state = *domains[i].state.state;
         set.clear();
-        append_label(set, "state_desc", state_description(state));
+        append_label(set, "state_desc", collect::domain_state(state).description);
         out.sample(labels.domain(i), set, state);
     }
 }

@@ -1,11 +1,9 @@
 #include "prom/snapshot_collectable.hpp"
 
 #include <algorithm>
-#include <stdexcept>
-
-#include <zlib.h>
 
 #include "build_info.hpp"
+#include "util/gzip.hpp"
 
 namespace prom {
 namespace {
@@ -33,44 +31,6 @@ constexpr std::size_t min_reserve = (32u << 20) + (64u << 10);
 // Text handed over this many bytes at a time to the compressor.
 constexpr std::size_t gzip_chunk = 64 * 1024;
 
-// gzip (RFC 1952) compression of text given in pieces, into one growing string.
-class GzipStream {
-public:
-    explicit GzipStream(int level)
-    {
-        // 15 + 16: a 32 KiB window, with the gzip header and trailer instead of zlib's.
-        if (deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-            throw std::runtime_error("gzip: deflateInit2 failed");
-    }
-    ~GzipStream() { deflateEnd(&z_); }
-    GzipStream(const GzipStream&) = delete;
-    GzipStream& operator=(const GzipStream&) = delete;
-
-    void write(std::string_view text, int flush = Z_NO_FLUSH)
-    {
-        z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-        z_.avail_in = static_cast<uInt>(text.size());
-        int rc = Z_OK;
-        do {
-            if (out_.size() == z_.total_out) out_.resize(std::max<std::size_t>(2 * out_.size(), gzip_chunk));
-            z_.next_out = reinterpret_cast<Bytef*>(out_.data() + z_.total_out);
-            z_.avail_out = static_cast<uInt>(out_.size() - z_.total_out);
-            rc = deflate(&z_, flush);
-            if (rc == Z_STREAM_ERROR) throw std::runtime_error("gzip: deflate failed");
-        } while (z_.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
-    }
-    std::string finish()
-    {
-        write({}, Z_FINISH);
-        out_.resize(z_.total_out);
-        return std::move(out_);
-    }
-
-private:
-    z_stream z_{};
-    std::string out_;
-};
-
 }  // namespace
 
 void write_exposition(const Scrape& scrape, TextWriter& out)
@@ -92,7 +52,7 @@ std::string render_text(const Scrape& scrape)
 
 std::string render_gzip(const Scrape& scrape, int level)
 {
-    GzipStream gzip(level);
+    util::GzipEncoder gzip(level);
     std::string chunk;
     chunk.reserve(gzip_chunk + 4096);
     TextWriter out(chunk, gzip_chunk, [&gzip](std::string& text) {

@@ -1,8 +1,7 @@
-// Time sources. Everything that expires or backs off takes a Clock so tests can drive time by hand.
-// Thread-safety: SystemClock is stateless; ManualClock is safe to read while a test thread advances it.
+// Time sources. Everything that expires or backs off takes a Clock so tests can drive time by hand
+// (tests/support/manual_clock.hpp). Thread-safety: SystemClock is stateless.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -37,30 +36,6 @@ public:
         static const SystemClock clock;
         return clock;
     }
-};
-
-// A clock that only moves when told to; starts at an arbitrary fixed point.
-class ManualClock final : public Clock {
-public:
-    std::chrono::steady_clock::time_point now() const noexcept override
-    {
-        return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(ns_.load()));
-    }
-    std::chrono::system_clock::time_point wall() const noexcept override
-    {
-        return std::chrono::system_clock::time_point(std::chrono::nanoseconds(wall_offset_ns + ns_.load()));
-    }
-    // Real time does not move this clock, so a waiter polls it: a test's advance() is seen within 1 ms.
-    void wait_until(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
-                    std::chrono::steady_clock::time_point deadline) const override
-    {
-        if (now() < deadline) cv.wait_for(lock, std::chrono::milliseconds(1));
-    }
-    void advance(std::chrono::nanoseconds d) noexcept { ns_ += d.count(); }
-
-private:
-    static constexpr long long wall_offset_ns = 1'700'000'000'000'000'000LL;
-    std::atomic<long long> ns_{1'000'000'000'000LL};
 };
 
 }  // namespace util

@@ -4,43 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "util/text.hpp"
+
 namespace util {
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not valid.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i)
-{
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    unsigned min = 0;
-    unsigned cp = 0;
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        cp = c & 0x1F;
-        min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        cp = c & 0x0F;
-        min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        cp = c & 0x07;
-        min = 0x10000;
-    } else
-        return 0;
-    if (i + len > s.size()) return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto cc = static_cast<unsigned char>(s[i + k]);
-        if ((cc & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8.
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view text)
 {
@@ -50,7 +16,7 @@ void append_json_string(std::string& out, std::string_view text)
         if (c >= 0x80) {
             const std::size_t len = utf8_sequence_length(text, i);
             if (len == 0) {
-                out += "\xEF\xBF\xBD";  // U+FFFD: JSON must be valid UTF-8
+                out += utf8_replacement;  // JSON must be valid UTF-8
                 ++i;
             } else {
                 out.append(text.substr(i, len));

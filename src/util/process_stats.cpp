@@ -6,20 +6,13 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "util/file.hpp"
+
 namespace util {
 namespace {
-
-std::optional<std::string> read_file(const char* path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 template <typename T>
 bool to_number(std::string_view text, T& out)

@@ -50,18 +50,6 @@ void Connection::Impl::connection_lost(std::uint64_t lost_generation, const std:
     util::log_warn("virt", "lost the libvirt connection to " + options.uri + ": " + why + "; reconnecting");
 }
 
-void Connection::Impl::request_reconnect()
-{
-    {
-        std::lock_guard lock(mu);
-        if (!live || reconnect_requested) return;
-        reconnect_requested = true;
-        connected = false;
-    }
-    cv.notify_all();
-    util::log_info("virt", "reconnecting to " + options.uri + " on request");
-}
-
 void Connection::Impl::start()
 {
     {
@@ -220,10 +208,6 @@ void Connection::stop() noexcept
 {
     impl_->stop();
 }
-void Connection::reconnect() noexcept
-{
-    impl_->request_reconnect();
-}
 
 bool Connection::wait_connected(std::chrono::milliseconds timeout) const
 {
@@ -238,10 +222,6 @@ std::string Connection::last_error() const
     return impl_->last_error;
 }
 
-std::uint64_t Connection::connect_attempts() const noexcept
-{
-    return impl_->connect_attempts.load();
-}
 const std::string& Connection::uri() const noexcept
 {
     return impl_->options.uri;

@@ -82,16 +82,10 @@ public:
     // ssh/tls connect can take as long as its own timeout).
     void stop() noexcept;
 
-    // Drops the current connection and connects again at once (operator request, tests); a no-op
-    // while not connected. generation() grows when the new connection is up.
-    void reconnect() noexcept;
-
     // Blocks until connected or `timeout` passes (for --once and tests); true when connected.
     bool wait_connected(std::chrono::milliseconds timeout) const;
     // The last connect or connection error message ("" when none since the last connect).
     std::string last_error() const;
-    // Connect attempts so far, successful or not (for a metric and tests).
-    std::uint64_t connect_attempts() const noexcept;
     const std::string& uri() const noexcept;
 
     // DomainSource (see domain_source.hpp); implemented in libvirt_domain_source.cpp.
@@ -110,6 +104,7 @@ public:
     struct Impl;  // connection_impl.hpp
 
 private:
+    friend struct ConnectionTestAccess;  // the unit tests' way in (tests/support), never defined in src
     std::unique_ptr<Impl> impl_;
 };
 

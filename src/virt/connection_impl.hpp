@@ -30,7 +30,6 @@ struct Connection::Impl {
     // dropped here because this may run inside libvirt's close callback, where deregistering would
     // deadlock. Stale generations are ignored.
     void connection_lost(std::uint64_t generation, const std::string& why);
-    void request_reconnect();
 
     void start();
     void stop() noexcept;
@@ -61,7 +60,7 @@ struct Connection::Impl {
     bool stopping = false;
     std::atomic<std::uint64_t> generation{0};
     std::atomic<bool> connected{false};
-    std::atomic<std::uint64_t> connect_attempts{0};
+    std::atomic<std::uint64_t> connect_attempts{0};  // successful or not
 };
 
 }  // namespace virt

@@ -8,20 +8,14 @@
 #include <libvirt/libvirt.h>
 
 #include <cstdlib>
-#include <memory>
 #include <vector>
+
+#include "util/c_handle.hpp"
 
 namespace virt::detail {
 
-struct ConnectCloser {
-    void operator()(virConnectPtr conn) const noexcept { virConnectClose(conn); }
-};
-using ConnectPtr = std::unique_ptr<virConnect, ConnectCloser>;
-
-struct DomainFreer {
-    void operator()(virDomainPtr dom) const noexcept { virDomainFree(dom); }
-};
-using DomainPtr = std::unique_ptr<virDomain, DomainFreer>;
+using ConnectPtr = util::CHandle<virConnect, virConnectClose>;
+using DomainPtr = util::CHandle<virDomain, virDomainFree>;
 
 // A second owner of a domain handle someone else owns (e.g. one inside a stats record list).
 inline DomainPtr ref_domain(virDomainPtr dom) noexcept
@@ -32,28 +26,19 @@ inline DomainPtr ref_domain(virDomainPtr dom) noexcept
 
 // The NULL-terminated array virConnectGetAllDomainStats hands back; frees the records and their
 // domain references.
-struct StatsRecordListFreer {
-    void operator()(virDomainStatsRecordPtr* records) const noexcept { virDomainStatsRecordListFree(records); }
-};
-using StatsRecordList = std::unique_ptr<virDomainStatsRecordPtr[], StatsRecordListFreer>;
-
-// The array virConnectListAllDomains hands back (`count` handles): frees each handle, then the array.
-struct DomainListFreer {
-    int count = 0;
-    void operator()(virDomainPtr* list) const noexcept
-    {
-        for (int i = 0; i < count; ++i)
-            if (list[i]) virDomainFree(list[i]);
-        std::free(list);
-    }
-};
-using DomainList = std::unique_ptr<virDomainPtr[], DomainListFreer>;
+using StatsRecordList = util::CHandle<virDomainStatsRecordPtr[], virDomainStatsRecordListFree>;
 
 // Strings libvirt allocates (virDomainGetXMLDesc) are released with free().
-struct CFreer {
-    void operator()(void* p) const noexcept { std::free(p); }
-};
-using CString = std::unique_ptr<char, CFreer>;
+using CString = util::CHandle<char, std::free>;
+
+// The array virConnectListAllDomains hands back. libvirt allocates one element more than it counts and
+// sets it to NULL, so the handles are freed up to that NULL, then the array.
+inline void free_domain_list(virDomainPtr* list) noexcept
+{
+    for (virDomainPtr* dom = list; *dom; ++dom) virDomainFree(*dom);
+    std::free(list);
+}
+using DomainList = util::CHandle<virDomainPtr[], free_domain_list>;
 
 // A typed-parameter array that we allocate and a libvirt call fills (virDomainGetCPUStats,
 // virDomainBlockStatsFlags): the array is ours, but string values inside it are libvirt's and are

@@ -2,23 +2,13 @@
 
 #include <utility>
 
-#include "util/log.hpp"
 #include "virt/libvirt_error.hpp"
 #include "virt/live_connection.hpp"
 
 namespace virt::detail {
 
-HelperConnection::HelperConnection(const OpenParams& params)
-{
-    conn_.reset(params.read_only ? virConnectOpenReadOnly(params.uri.c_str())
-                                 : virConnectOpenAuth(params.uri.c_str(), virConnectAuthPtrDefault, 0));
-    if (!conn_) throw_last_error(params.read_only ? "virConnectOpenReadOnly" : "virConnectOpenAuth", params.uri);
-    // Like the main connection: a dead daemon fails a helper's call instead of hanging it.
-    if (virConnectSetKeepAlive(conn_.get(), params.keepalive_interval, params.keepalive_count) < 0) {
-        const auto e = last_error("virConnectSetKeepAlive", params.uri);
-        if (e.kind() != ErrorKind::unsupported) util::log_warn("virt", e.what());
-    }
-}
+// With keepalive like the main connection: a dead daemon fails a helper's call instead of hanging it.
+HelperConnection::HelperConnection(const OpenParams& params) : conn_(open_connection(params)) {}
 
 std::vector<DomainPtr> HelperConnection::domains(const std::vector<std::string>& uuids)
 {

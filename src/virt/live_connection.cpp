@@ -91,6 +91,20 @@ struct EventSpec {
 
 }  // namespace
 
+ConnectPtr open_connection(const OpenParams& params)
+{
+    init_libvirt();
+    ConnectPtr conn(params.read_only ? virConnectOpenReadOnly(params.uri.c_str())
+                                     : virConnectOpenAuth(params.uri.c_str(), virConnectAuthPtrDefault, 0));
+    if (!conn) throw_last_error(params.read_only ? "virConnectOpenReadOnly" : "virConnectOpenAuth", params.uri);
+    if (virConnectSetKeepAlive(conn.get(), params.keepalive_interval, params.keepalive_count) < 0) {
+        // Only the remote driver has keepalive; test:/// and local drivers say unsupported.
+        const auto e = last_error("virConnectSetKeepAlive", params.uri);
+        if (e.kind() != ErrorKind::unsupported) util::log_warn("virt", e.what());
+    }
+    return conn;
+}
+
 void CallbackRelay::attach(Connection::EventHandler on_event, CloseHandler on_close)
 {
     std::lock_guard lock(mu_);
@@ -122,16 +136,7 @@ LiveConnection::LiveConnection(const OpenParams& params, std::uint64_t generatio
       relay_(std::move(relay)),
       helpers_(std::make_unique<HelperPool>(params, params.parallel > 1 ? params.parallel - 1 : 0))
 {
-    init_libvirt();
-    conn_.reset(params.read_only ? virConnectOpenReadOnly(params.uri.c_str())
-                                 : virConnectOpenAuth(params.uri.c_str(), virConnectAuthPtrDefault, 0));
-    if (!conn_) throw_last_error(params.read_only ? "virConnectOpenReadOnly" : "virConnectOpenAuth", params.uri);
-
-    if (virConnectSetKeepAlive(conn_.get(), params.keepalive_interval, params.keepalive_count) < 0) {
-        // Only the remote driver has keepalive; test:/// and local drivers say unsupported.
-        const auto e = last_error("virConnectSetKeepAlive", params.uri);
-        if (e.kind() != ErrorKind::unsupported) util::log_warn("virt", e.what());
-    }
+    conn_ = open_connection(params);
     register_callbacks();
 }
 

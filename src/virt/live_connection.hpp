@@ -58,6 +58,12 @@ struct OpenParams {
     unsigned parallel = 1;  // connections a collection is split over: this one plus parallel-1 helpers
 };
 
+// Opens params.uri read-only (or with libvirt's default authentication) and sets its keepalive, as every
+// connection of the exporter is opened: the main one and the helpers of a split collection. A driver
+// without keepalive is tolerated (logged unless it says unsupported). Throws virt::Error when the
+// connection cannot be opened.
+ConnectPtr open_connection(const OpenParams& params);
+
 // One domain handle shared by the calls in flight on it; the last owner frees it (virDomainFree).
 using SharedDomain = std::shared_ptr<virDomain>;
 

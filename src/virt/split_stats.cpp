@@ -1,13 +1,11 @@
 #include "virt/split_stats.hpp"
 
 #include <string>
-#include <system_error>
-#include <thread>
 #include <unordered_map>
 
+#include "util/shares.hpp"
 #include "virt/helper_connections.hpp"
 #include "virt/libvirt_error.hpp"
-#include "virt/shares.hpp"
 #include "virt/stats_call.hpp"
 
 namespace virt::detail {
@@ -39,13 +37,15 @@ std::vector<DomainStatsRecord> list_stats(std::vector<virDomainPtr> doms, unsign
     return records;
 }
 
-// Share `uuids` on helper `i`. Runs on its own thread: nothing escapes.
-ShareResult helper_share(LiveConnection& live, unsigned i, const std::vector<std::string>& uuids, unsigned groups,
-                         bool nowait) noexcept
+// The domains `share` of `all_uuids` on helper `i`. Runs on its own thread: nothing escapes.
+ShareResult helper_share(LiveConnection& live, unsigned i, const std::vector<std::string>& all_uuids, util::Share share,
+                         unsigned groups, bool nowait) noexcept
 {
     ShareResult result;
     std::shared_ptr<HelperConnection> helper;
     try {
+        const std::vector<std::string> uuids(all_uuids.begin() + static_cast<std::ptrdiff_t>(share.first),
+                                             all_uuids.begin() + static_cast<std::ptrdiff_t>(share.second));
         helper = live.helpers().get(i);
         std::vector<DomainPtr> handles = helper->domains(uuids);
         if (handles.empty()) return result;  // every domain of the share is gone
@@ -69,32 +69,24 @@ std::vector<DomainStatsRecord> split_stats(LiveConnection& live, unsigned groups
     virDomainPtr* raw = nullptr;
     const int n = virConnectListAllDomains(live.get(), &raw, 0);
     if (n < 0) throw_last_error("virConnectListAllDomains");
-    const DomainList listed(raw, DomainListFreer{n});
+    const DomainList listed(raw);
     std::vector<std::string> uuids;
     uuids.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) uuids.push_back(uuid_of(listed[i]));
 
-    const auto shares = split_evenly(uuids.size(), live.helpers().size() + 1);
-    auto main_share = [&](std::size_t s) {
+    const auto shares = util::split_evenly(uuids.size(), live.helpers().size() + 1);
+    auto main_share = [&listed, &shares, &live, groups, nowait](std::size_t s) {
         return list_stats(std::vector<virDomainPtr>(listed.get() + shares[s].first, listed.get() + shares[s].second),
                           groups, nowait, live.quirks());
     };
+    // Share 0 on the main connection (its errors are the collection's), share s on helper s - 1.
     std::vector<ShareResult> results(shares.size());
-    {
-        std::vector<std::jthread> threads;  // joined here, before `results` and the rest go
-        for (std::size_t s = 1; s < shares.size(); ++s) {
-            const std::vector<std::string> share(uuids.begin() + static_cast<std::ptrdiff_t>(shares[s].first),
-                                                 uuids.begin() + static_cast<std::ptrdiff_t>(shares[s].second));
-            try {
-                threads.emplace_back([&, s, share]() noexcept {
-                    results[s] = helper_share(live, static_cast<unsigned>(s - 1), share, groups, nowait);
-                });
-            } catch (const std::system_error& e) {
-                results[s].error = std::string("cannot start a thread: ") + e.what();
-            }
-        }
-        if (!shares.empty()) results[0].records = main_share(0);
-    }
+    util::run_shares(shares.size(), [&results, &main_share, &live, &uuids, &shares, groups, nowait](std::size_t s) {
+        if (s == 0)
+            results[0].records = main_share(0);
+        else
+            results[s] = helper_share(live, static_cast<unsigned>(s - 1), uuids, shares[s], groups, nowait);
+    });
 
     std::vector<DomainStatsRecord> out;
     out.reserve(uuids.size());

@@ -2,6 +2,7 @@
 
 #include "collect/sampler.hpp"
 #include "support/fake_domain_source.hpp"
+#include "support/manual_clock.hpp"
 
 using namespace std::chrono_literals;
 using test_support::FakeDomainSource;
@@ -44,7 +45,7 @@ void script_test_driver(FakeDomainSource& src)
 
 struct Rig {
     FakeDomainSource src;
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     collect::DeviceCache cache{clock, 300s};
     collect::Sampler sampler{src, cache, clock, collect::SamplerOptions{}};
 };

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "collect/snapshot_store.hpp"
+#include "support/manual_clock.hpp"
 
 #include <atomic>
 #include <thread>
@@ -10,7 +11,7 @@ using namespace std::chrono_literals;
 
 TEST_CASE("concurrent callers share one collection")
 {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     std::atomic<int> runs{0};
     collect::SnapshotStore store(
         [&] {
@@ -33,7 +34,7 @@ TEST_CASE("concurrent callers share one collection")
 
 TEST_CASE("a snapshot younger than max_age is served without collecting")
 {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     int runs = 0;
     collect::SnapshotStore store([&] { return ++runs, collect::Snapshot{}; }, clock, 1000ms);
     const auto first = store.get(5s);
@@ -49,7 +50,7 @@ TEST_CASE("a snapshot younger than max_age is served without collecting")
 
 TEST_CASE("a caller whose timeout runs out gets the previous snapshot marked not fresh")
 {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     std::atomic<bool> slow{false};
     std::atomic<bool> release{false};
     collect::SnapshotStore store(
@@ -72,7 +73,7 @@ TEST_CASE("a caller whose timeout runs out gets the previous snapshot marked not
 
 TEST_CASE("before the first collection finishes a timed-out caller gets no snapshot")
 {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     std::atomic<bool> release{false};
     collect::SnapshotStore store(
         [&] {
@@ -88,7 +89,7 @@ TEST_CASE("before the first collection finishes a timed-out caller gets no snaps
 
 TEST_CASE("a caller can ask for a snapshot fresher than the store's max_age")
 {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     int runs = 0;
     collect::SnapshotStore store([&] { return ++runs, collect::Snapshot{}; }, clock, 1000ms);
     const auto first = store.get(5s);
@@ -100,7 +101,7 @@ TEST_CASE("a caller can ask for a snapshot fresher than the store's max_age")
 
 TEST_CASE("a collection that made a caller give up gets another one alongside, whose result is served")
 {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     std::atomic<int> calls{0};
     std::atomic<bool> release{false};
     collect::SnapshotStore store(
@@ -122,7 +123,7 @@ TEST_CASE("a collection that made a caller give up gets another one alongside, w
 
 TEST_CASE("no more than max_in_flight collections run when all of them hang")
 {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     std::atomic<int> calls{0};
     std::atomic<bool> release{false};
     collect::SnapshotStore store(

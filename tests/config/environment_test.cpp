@@ -1,4 +1,4 @@
-#include "support.hpp"
+#include "support/config_helpers.hpp"
 
 #include <cstdlib>
 

@@ -1,4 +1,5 @@
-#include "support.hpp"
+#include "support/config_helpers.hpp"
+#include "support/temp_dir.hpp"
 
 #include <cstdlib>
 
@@ -10,7 +11,7 @@ using config_test::error_of;
 using config_test::fake_env;
 using config_test::FakeEnv;
 using config_test::no_env;
-using config_test::TempDir;
+using test_support::TempDir;
 
 namespace {
 

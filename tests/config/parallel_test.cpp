@@ -1,5 +1,5 @@
 // libvirt.parallel: how many connections one collection is split over.
-#include "support.hpp"
+#include "support/config_helpers.hpp"
 
 using config_test::from_yaml;
 using config_test::yaml_error;

@@ -1,4 +1,4 @@
-#include "support.hpp"
+#include "support/config_helpers.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -76,4 +76,28 @@ TEST_CASE("to_json renders the same settings as one JSON object")
     const auto back = from_yaml(json);
     CHECK(back.push == unusual().push);
     CHECK(back.web == unusual().web);
+}
+
+TEST_CASE("env_settings names every environment variable with its value as to_json renders it")
+{
+    config::Config c = unusual();
+    c.push.token = "tok-SECRET";
+    c.push.url = "https://user:pw-SECRET@influx.example.com:8086";
+    const auto settings = config::env_settings(c);
+    std::vector<std::string> names;
+    for (const auto& s : settings) names.push_back(s.env);
+    CHECK(names == std::vector<std::string>{"LIBVIRT_URI", "LIBVIRT_TIMEOUT", "DEVICE_CACHE_TTL", "INFLUX_URL",
+                                            "INFLUX_API", "INFLUX_DB", "INFLUX_ORG", "INFLUX_TOKEN", "POLL_INTERVAL",
+                                            "BATCH_MAX_LINES", "BATCH_MAX_SEC"});
+    const auto json = config::to_json(c);
+    for (const auto& s : settings) {
+        CAPTURE(s.env);
+        // The same token sits under the setting's own key in to_json's output.
+        const auto name = s.path.substr(s.path.find('.') + 1);
+        CHECK(json.find("\"" + name + "\":" + s.json_value) != std::string::npos);
+        CHECK(s.json_value.find("SECRET") == std::string::npos);
+    }
+    CHECK(settings.at(1).json_value == "12");
+    CHECK(settings.at(7).json_value == "\"***\"");
+    CHECK(settings.at(8).json_value == "90");
 }

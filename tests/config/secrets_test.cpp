@@ -1,13 +1,14 @@
 // Secrets must never leave the process through the config library: not in an error, a warning,
 // --print-config (to_yaml) or /api/config (to_json). Each test greps the output for the secret.
-#include "support.hpp"
+#include "support/config_helpers.hpp"
+#include "support/temp_dir.hpp"
 
 using config_test::error_of;
 using config_test::fake_env;
 using config_test::FakeEnv;
 using config_test::from_yaml;
 using config_test::no_env;
-using config_test::TempDir;
+using test_support::TempDir;
 
 namespace {
 

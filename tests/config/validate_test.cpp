@@ -1,4 +1,4 @@
-#include "support.hpp"
+#include "support/config_helpers.hpp"
 
 using config_test::error_of;
 using config_test::from_yaml;

@@ -1,6 +1,7 @@
 // web.max_connections, web.request_timeout, web.keep_alive_timeout: what CivetWeb is started with
 // (src/http/capacity.hpp and server.cpp say why).
-#include "support.hpp"
+#include "support/config_helpers.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 using config_test::from_yaml;
@@ -57,7 +58,7 @@ TEST_CASE("the three round-trip through the rendered configuration and show in J
 
 TEST_CASE("VIRT_EXPORTER_WEB_MAX_CONNECTIONS sets max_connections over the file; a bad value names the variable")
 {
-    config_test::TempDir dir;
+    test_support::TempDir dir;
     config::Flags flags;
     flags.config_file = dir.write("a.yaml", "web:\n  max_connections: 300\n");
     {

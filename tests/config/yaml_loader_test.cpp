@@ -1,4 +1,4 @@
-#include "support.hpp"
+#include "support/config_helpers.hpp"
 
 using namespace std::chrono_literals;
 using config_test::error_of;

@@ -5,6 +5,8 @@
 //   - config::is_bcrypt_hash: a basic_auth_users value;
 //   - http::accepts_gzip: the Accept-Encoding header of a /metrics scrape;
 //   - http::is_loopback: the remote address that decides who may POST /api/push/start|stop;
+//   - http::cross_site_refusal and http::accepts_html: the Origin, Sec-Fetch-Site, Host and Accept headers
+//     of those POSTs (an Origin that is our scheme and the Host is accepted; one echoed as the Host is not);
 //   - http::html_escape: names and labels written into the landing page;
 //   - config::detail::listen_address_problem, url_problem, mask_url (src/config/addresses.cpp): the
 //     --web.listen-address value and the InfluxDB URL, whose password must never be shown.
@@ -25,6 +27,7 @@
 #include "config/internal.hpp"
 #include "config/web_security.hpp"
 #include "http/basic_auth.hpp"
+#include "http/cross_site.hpp"
 #include "http/handlers.hpp"
 #include "http/response.hpp"
 
@@ -106,6 +109,34 @@ void check_authorization(const std::string& input)
     if (!right && auth.check(input) == http::AuthResult::granted) fail("granted wrong credentials", input);
 }
 
+// The bytes an Origin's host[:port] may hold (cross_site.cpp): printable ASCII but '/', '?', '#', '@', '\\'.
+bool plain_authority(std::string_view s)
+{
+    if (s.empty()) return false;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= ' ' || u >= 0x7f || std::string_view("/?#@\\").find(c) != std::string_view::npos) return false;
+    }
+    return true;
+}
+
+void check_cross_site(const std::string& input)
+{
+    (void)http::accepts_html(input);
+    for (bool tls : {false, true}) {
+        (void)http::cross_site_refusal(http::RequestSite{input, input, input, tls});
+        if (http::cross_site_refusal(http::RequestSite{input, std::nullopt, input, tls}).empty())
+            fail("an Origin equal to the Host header (no scheme) was accepted", input);
+        // Header values come trimmed of spaces and tabs around them; an untrimmed one is not our origin's text.
+        if (!input.empty() &&
+            (input.front() == ' ' || input.front() == '\t' || input.back() == ' ' || input.back() == '\t'))
+            continue;
+        const std::string origin = (tls ? "https://" : "http://") + input;
+        const bool same = http::cross_site_refusal(http::RequestSite{origin, std::nullopt, input, tls}).empty();
+        if (same != plain_authority(input)) fail("our own origin refused, or a malformed one accepted", input);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -116,6 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)config::is_bcrypt_hash(input);
     (void)http::accepts_gzip(input);
     (void)http::is_loopback(input);
+    check_cross_site(input);
 
     const std::string escaped = http::html_escape(input);
     if (escaped.find_first_of("<>\"'") != std::string::npos) fail("html_escape left a raw <, >, \" or '", input);

@@ -1,5 +1,5 @@
 // Fuzz target: the InfluxDB line-protocol encoder (src/influx/line_protocol.hpp) in a round trip through
-// the reader (src/influx/line_protocol_reader.hpp).
+// the reader (tests/support/line_protocol_reader.hpp).
 //
 // Input, used twice:
 //   1. as one line of line protocol text (tests/fixtures/expected/lines.txt lines are the seeds): when
@@ -27,7 +27,7 @@
 #include <string_view>
 
 #include "influx/line_protocol.hpp"
-#include "influx/line_protocol_reader.hpp"
+#include "support/line_protocol_reader.hpp"
 
 namespace {
 

@@ -77,15 +77,6 @@ TEST_CASE("/api/vms writes a hostile domain name as a valid JSON string")
     CHECK(contains(http::vms_json(&snap), R"("name": "web \"front\",a=b\\ é\nx")"));
 }
 
-TEST_CASE("state names are virsh's words, and unknown outside libvirt's enum")
-{
-    CHECK(std::string(http::state_name(1)) == "running");
-    CHECK(std::string(http::state_name(5)) == "shut off");
-    CHECK(std::string(http::state_name(7)) == "pmsuspended");
-    CHECK(std::string(http::state_name(8)) == "unknown");
-    CHECK(std::string(http::state_name(-1)) == "unknown");
-}
-
 TEST_CASE("the landing page escapes domain names holding markup, quotes and non-ASCII")
 {
     const auto html = http::landing_page(status_of(hostile_snapshot()), "/metrics");
@@ -132,4 +123,37 @@ TEST_CASE("the landing page before any collection and without callbacks is still
     CHECK(contains(html, "<span id=\"domains\">no collection yet</span>"));
     CHECK(contains(html, "id=\"libvirt-status\">not connected"));
     CHECK(contains(html, "</html>"));
+}
+
+TEST_CASE("the landing page offers Pause push while the push runs and Resume push while it is paused")
+{
+    auto status = status_of(nullptr);
+    prom::PushStatus p;
+    p.running = true;
+    status.push_status = [&p] { return p; };
+    status.push_control = [](bool) {};
+    std::string html = http::landing_page(status, "/metrics", true);
+    CHECK(contains(html,
+                   "<form class=\"push-control\" method=\"post\" action=\"/api/push/stop\">"
+                   "<button type=\"submit\" id=\"push-pause\">Pause push</button></form>"));
+    CHECK_FALSE(contains(html, "push-resume"));
+    CHECK_FALSE(contains(html, "<script"));
+    p.running = false;
+    html = http::landing_page(status, "/metrics", true);
+    CHECK(contains(html,
+                   "<form class=\"push-control\" method=\"post\" action=\"/api/push/start\">"
+                   "<button type=\"submit\" id=\"push-resume\">Resume push</button></form>"));
+    CHECK_FALSE(contains(html, "push-pause"));
+}
+
+TEST_CASE("the landing page shows no push button to a client that may not use it, or without a push")
+{
+    auto status = status_of(nullptr);
+    prom::PushStatus p;
+    p.running = true;
+    CHECK_FALSE(contains(http::landing_page(status, "/metrics", true), "<form"));  // no push configured
+    status.push_status = [&p] { return p; };
+    status.push_control = [](bool) {};
+    CHECK_FALSE(contains(http::landing_page(status, "/metrics", false), "<form"));
+    CHECK_FALSE(contains(http::landing_page(status, "/metrics"), "<form"));
 }

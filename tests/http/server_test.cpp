@@ -8,6 +8,7 @@
 #include "http/server.hpp"
 #include "prom/snapshot_collectable.hpp"
 #include "support/http_get.hpp"
+#include "support/manual_clock.hpp"
 #include "support/sample_snapshot.hpp"
 #include "util/gzip.hpp"
 
@@ -16,7 +17,7 @@ using namespace std::chrono_literals;
 namespace {
 
 struct Rig {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     collect::DeviceCache cache{clock, 300s};
     std::atomic<int> collections{0};
     std::atomic<bool> connected{true};
@@ -38,7 +39,8 @@ struct Rig {
                                return p;
                            },
                            [this](bool run) { push_running = run; },
-                           [] { return std::string(R"({"push":{"token":"***"}})"); }}};
+                           [] { return std::string(R"({"push":{"token":"***"}})"); },
+                           [] { return std::string(R"({"push":{"token":"***"},"influx_token":"***"})"); }}};
     std::string url(const std::string& path) const
     {
         return "http://127.0.0.1:" + std::to_string(server.ports().at(0)) + path;
@@ -210,4 +212,73 @@ TEST_CASE("every status the server sends has its reason phrase, and an unknown o
     CHECK(std::string_view(http::status_text(429)) == "Too Many Requests");  // was "429 Unknown" in 2efd456
     CHECK(std::string_view(http::status_text(499)) == "Client Error");
     CHECK(std::string_view(http::status_text(599)) == "Server Error");
+}
+
+TEST_CASE("the seed's GET paths answer as ours, with the seed's field names added")
+{
+    Rig rig;
+    REQUIRE(test_support::http_request(rig.url("/metrics")).status == 200);
+    const auto status = test_support::http_request(rig.url("/api/telemetry/status"));
+    CHECK(status.status == 200);
+    CHECK(status.headers.find("Content-Type: application/json") != std::string::npos);
+    CHECK(status.body.find("\"lines_written\": 42") != std::string::npos);
+    CHECK(status.body.find("\"total_metrics_written\": 42") != std::string::npos);
+    CHECK(status.body.find("\"influx_queue_size\": 0") != std::string::npos);
+    CHECK(status.body.find("\"running\": true") != std::string::npos);
+    CHECK(test_support::http_request(rig.url("/api/telemetry/vms")).body ==
+          test_support::http_request(rig.url("/api/vms")).body);
+    CHECK(test_support::http_request(rig.url("/api/telemetry/config")).body ==
+          "{\"push\":{\"token\":\"***\"},\"influx_token\":\"***\"}\n");
+}
+
+TEST_CASE("the seed's start and stop paths control the push loop like ours")
+{
+    Rig rig;
+    const auto stopped = test_support::http_request(rig.url("/api/telemetry/stop"), {}, "POST");
+    CHECK(stopped.status == 200);
+    CHECK(stopped.body == "{\"push\":\"stopped\"}\n");
+    CHECK_FALSE(rig.push_running);
+    CHECK(test_support::http_request(rig.url("/api/telemetry/start"), {}, "POST").status == 200);
+    CHECK(rig.push_running);
+}
+
+TEST_CASE("a POST from another origin or a cross-site fetch is refused with 403 on every control path")
+{
+    Rig rig;
+    for (const char* path : {"/api/push/stop", "/api/telemetry/stop"}) {
+        CAPTURE(path);
+        const auto evil = test_support::http_request(rig.url(path), {"Origin: http://evil.example"}, "POST");
+        CHECK(evil.status == 403);
+        CHECK(evil.body.find("cross-site request refused") != std::string::npos);
+        CHECK(test_support::http_request(rig.url(path), {"Sec-Fetch-Site: cross-site"}, "POST").status == 403);
+        CHECK(test_support::http_request(rig.url(path), {"Sec-Fetch-Site: same-site"}, "POST").status == 403);
+        CHECK(rig.push_running);
+    }
+}
+
+TEST_CASE("a form POST from our own page is redirected back to it, and curl still gets JSON")
+{
+    Rig rig;
+    const std::string origin = "Origin: http://127.0.0.1:" + std::to_string(rig.server.ports().at(0));
+    const auto form = test_support::http_request(
+        rig.url("/api/push/stop"),
+        {origin, "Sec-Fetch-Site: same-origin", "Accept: text/html,application/xhtml+xml,*/*;q=0.8",
+         "Content-Type: application/x-www-form-urlencoded"},
+        "POST");
+    CHECK(form.status == 303);
+    CHECK(form.headers.find("Location: /\r\n") != std::string::npos);
+    CHECK_FALSE(rig.push_running);
+    const auto api = test_support::http_request(rig.url("/api/push/start"),
+                                                {origin, "Content-Type: application/x-www-form-urlencoded"}, "POST");
+    CHECK(api.status == 200);
+    CHECK(api.body == "{\"push\":\"running\"}\n");
+    CHECK(rig.push_running);
+}
+
+TEST_CASE("the landing page shows the pause button to a loopback client when no auth is configured")
+{
+    Rig rig;
+    const auto body = test_support::http_request(rig.url("/")).body;
+    CHECK(body.find("action=\"/api/push/stop\"") != std::string::npos);
+    CHECK(body.find("id=\"push-pause\"") != std::string::npos);
 }

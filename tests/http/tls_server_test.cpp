@@ -4,17 +4,17 @@
 #include <curl/curl.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "http/web_security_state.hpp"
 #include "prom/snapshot_collectable.hpp"
+#include "support/manual_clock.hpp"
 #include "support/sample_snapshot.hpp"
+#include "support/temp_dir.hpp"
+#include "util/c_handle.hpp"
 
 using namespace std::chrono_literals;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -24,23 +24,6 @@ std::string tls_file(const std::string& name)
 {
     return std::string(std::getenv("VIRT_EXPORTER_FIXTURES")) + "/tls/" + name;
 }
-
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "vexp-tls-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string write(const std::string& name, const std::string& text) const
-    {
-        const auto tmp = path / (name + ".tmp");
-        std::ofstream(tmp) << text;
-        fs::rename(tmp, path / name);  // as an operator's tooling would: never half a file
-        return (path / name).string();
-    }
-};
 
 struct Client {
     std::string ca = tls_file("ca.pem");
@@ -57,7 +40,7 @@ struct Result {
 Result get(const std::string& url, const Client& c)
 {
     Result r;
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    const util::CHandle<CURL, curl_easy_cleanup> curl(curl_easy_init());
     auto write = +[](char* p, size_t s, size_t n, void* ud) {
         static_cast<std::string*>(ud)->append(p, s * n);
         return s * n;
@@ -89,7 +72,7 @@ std::string tls_section(const std::string& cert = "server", const std::string& e
 }
 
 struct Rig {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     collect::DeviceCache cache{clock, 300s};
     collect::SnapshotStore store{[] { return test_support::sample_snapshot(); }, clock, 0ms};
     prom::SnapshotCollectable metrics{store, cache, clock, 2000ms};
@@ -103,7 +86,7 @@ struct Rig {
         server = std::make_unique<http::Server>(
             options, metrics,
             http::StatusSource{"test:///demo", [] { return true; }, [this] { return store.latest(); }, nullptr, nullptr,
-                               nullptr});
+                               nullptr, nullptr});
     }
     std::string url(const std::string& scheme, const std::string& path = "/metrics") const
     {
@@ -115,7 +98,7 @@ struct Rig {
 
 TEST_CASE("with tls_server_config the server speaks TLS 1.2 or newer with the configured certificate")
 {
-    TempDir dir;
+    test_support::TempDir dir;
     Rig rig(dir.write("web.yml", tls_section()));
     const auto ok = get(rig.url("https"), {});
     CHECK(ok.error.empty());
@@ -130,7 +113,7 @@ TEST_CASE("with tls_server_config the server speaks TLS 1.2 or newer with the co
 
 TEST_CASE("min_version TLS13 refuses a TLS 1.2 client")
 {
-    TempDir dir;
+    test_support::TempDir dir;
     Rig rig(dir.write("web.yml", tls_section("server", "  min_version: TLS13\n")));
     Client tls12;
     tls12.max_tls = CURL_SSLVERSION_MAX_TLSv1_2;
@@ -140,7 +123,7 @@ TEST_CASE("min_version TLS13 refuses a TLS 1.2 client")
 
 TEST_CASE("RequireAndVerifyClientCert lets in only clients with a certificate from the client CA")
 {
-    TempDir dir;
+    test_support::TempDir dir;
     Rig rig(dir.write("web.yml", tls_section("server",
                                              "  client_auth_type: RequireAndVerifyClientCert\n"
                                              "  client_ca_file: " +
@@ -160,7 +143,7 @@ TEST_CASE("RequireAndVerifyClientCert lets in only clients with a certificate fr
 
 TEST_CASE("basic auth asks every path for credentials and lets the right ones in")
 {
-    TempDir dir;
+    test_support::TempDir dir;
     Rig rig(dir.write("web.yml", tls_section() + "basic_auth_users:\n  prometheus: " + s3cret_hash + "\n"));
     for (const char* path : {"/metrics", "/", "/healthz", "/api/status", "/api/config", "/nonexistent"})
         CHECK_MESSAGE(get(rig.url("https", path), {}).status == 401, path);
@@ -175,7 +158,7 @@ TEST_CASE("basic auth asks every path for credentials and lets the right ones in
 
 TEST_CASE("a changed web config is looked for once a second on the injected clock")
 {
-    TempDir dir;
+    test_support::TempDir dir;
     const std::string path = dir.write("web.yml", tls_section());
     Rig rig(path);
     CHECK(get(rig.url("https"), {}).serial.find("1001") != std::string::npos);
@@ -188,7 +171,7 @@ TEST_CASE("a changed web config is looked for once a second on the injected cloc
 
 TEST_CASE("a changed web config applies to the next request; a broken one leaves the old in force")
 {
-    TempDir dir;
+    test_support::TempDir dir;
     const std::string path = dir.write("web.yml", tls_section());
     Rig rig(path);
     CHECK(get(rig.url("https"), {}).serial.find("1001") != std::string::npos);
@@ -218,7 +201,7 @@ TEST_CASE("a changed web config applies to the next request; a broken one leaves
 
 TEST_CASE("a certificate and key that do not match stop the start with both file names")
 {
-    TempDir dir;
+    test_support::TempDir dir;
     const std::string path = dir.write("web.yml", "tls_server_config:\n  cert_file: " + tls_file("server.pem") +
                                                       "\n  key_file: " + tls_file("server2.key") + "\n");
     CHECK_THROWS_WITH_AS(http::WebSecurityState{path}, doctest::Contains("does not match cert_file"),

@@ -13,8 +13,8 @@
 #include <limits>
 #include <sstream>
 
-#include "influx/fixture_snapshots.hpp"
-#include "influx/line_protocol_reader.hpp"
+#include "support/fixture_snapshots.hpp"
+#include "support/line_protocol_reader.hpp"
 #include "influx/measurements.hpp"
 #include "util/json_writer.hpp"
 

@@ -2,9 +2,9 @@
 
 #include <random>
 
-#include "influx/fixture_snapshots.hpp"
+#include "support/fixture_snapshots.hpp"
 #include "influx/line_protocol.hpp"
-#include "influx/line_protocol_reader.hpp"
+#include "support/line_protocol_reader.hpp"
 
 using namespace influx;
 

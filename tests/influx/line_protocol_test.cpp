@@ -5,8 +5,8 @@
 #include <random>
 
 #include "influx/line_protocol.hpp"
-#include "influx/line_protocol_reader.hpp"
-#include "influx/fixture_snapshots.hpp"
+#include "support/line_protocol_reader.hpp"
+#include "support/fixture_snapshots.hpp"
 
 using namespace influx;
 

@@ -7,7 +7,7 @@
 #include <numbers>
 #include <set>
 
-#include "influx/fixture_snapshots.hpp"
+#include "support/fixture_snapshots.hpp"
 #include "influx/measurements.hpp"
 #include "support/stats_fixture.hpp"
 

@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -9,11 +8,15 @@
 #include <thread>
 
 #include "influx/pusher.hpp"
+#include "support/eventually.hpp"
+#include "support/manual_clock.hpp"
+#include "support/temp_dir.hpp"
 #include "util/internal_errors.hpp"
 
 using namespace std::chrono_literals;
 using influx::Outcome;
 using influx::WriteResult;
+using test_support::eventually;
 
 namespace {
 
@@ -55,7 +58,7 @@ struct FakeServer {
 
 // Every collection is a new snapshot; each produces `lines_per_interval` lines tagged with its sequence.
 struct Rig {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     std::atomic<std::uint64_t> seq{0};
     collect::SnapshotStore store{[] {
                                      collect::Snapshot s;
@@ -80,7 +83,7 @@ struct Rig {
     }
 
     // The pusher's clock: real time by default; a test that drives time itself sets `manual`.
-    util::ManualClock* manual = nullptr;
+    test_support::ManualClock* manual = nullptr;
 
     std::unique_ptr<influx::Pusher> pusher()
     {
@@ -103,16 +106,6 @@ WriteResult rejected(std::string message, unsigned long long lines)
     WriteResult r = result(Outcome::rejected, 400, std::move(message));
     r.rejected_lines = lines;
     return r;
-}
-
-bool eventually(const std::function<bool()>& ok, std::chrono::milliseconds limit = 5000ms)
-{
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (ok()) return true;
-        std::this_thread::sleep_for(5ms);
-    }
-    return ok();
 }
 
 bool no_duplicates(const std::vector<std::string>& lines)
@@ -202,8 +195,8 @@ TEST_CASE("without a spool, lines beyond buffer_max_lines are dropped oldest fir
 
 TEST_CASE("with a spool, an outage and a restart lose nothing and duplicate nothing")
 {
-    char tmpl[] = "/tmp/pusher_spool.XXXXXX";
-    const std::string dir = mkdtemp(tmpl);
+    const test_support::TempDir temp;
+    const std::string dir = temp.root().string();
     Rig rig;
     rig.config.spool_dir = dir;
     rig.config.buffer_max_lines = 8;  // far less than the outage produces
@@ -240,7 +233,6 @@ TEST_CASE("with a spool, an outage and a restart lose nothing and duplicate noth
         last = seq;
     }
     CHECK(ordered);
-    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("stop delivers what is queued when the server answers")
@@ -275,7 +267,7 @@ namespace {
 // A rig on a clock that only the test moves: the first batch goes out at once (batch_max_sec 0), and
 // every wait after a failure lasts until the test advances the clock past it.
 struct ManualRig : Rig {
-    util::ManualClock pusher_clock;
+    test_support::ManualClock pusher_clock;
     ManualRig()
     {
         manual = &pusher_clock;

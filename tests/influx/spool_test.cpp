@@ -4,22 +4,14 @@
 #include <fstream>
 
 #include "influx/spool.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string temp_dir()
-{
-    char tmpl[] = "/tmp/spool_test.XXXXXX";
-    return mkdtemp(tmpl);
-}
-
-}  // namespace
-
 TEST_CASE("segments are replayed oldest first, also by a new spool over the same directory")
 {
-    const auto dir = temp_dir();
+    const test_support::TempDir temp;
+    const std::string dir = temp.root().string();
     {
         influx::Spool s(dir, 1 << 20);
         CHECK(s.store({"a 1", "b 2"}));
@@ -40,28 +32,27 @@ TEST_CASE("segments are replayed oldest first, also by a new spool over the same
     CHECK_FALSE(again.oldest());
     CHECK(again.bytes() == 0);
     CHECK(again.store({"d 4"}));  // ids keep growing after a restart, so order holds
-    fs::remove_all(dir);
 }
 
 TEST_CASE("a segment that would exceed spool_max_bytes is refused")
 {
-    const auto dir = temp_dir();
+    const test_support::TempDir temp;
+    const std::string dir = temp.root().string();
     influx::Spool s(dir, 10);
     CHECK(s.store({"12345"}));
     CHECK_FALSE(s.store({"67890"}));
     CHECK(s.bytes() == 6);
-    fs::remove_all(dir);
 }
 
 TEST_CASE("a half-written segment left by a crash is discarded on start")
 {
-    const auto dir = temp_dir();
+    const test_support::TempDir temp;
+    const std::string dir = temp.root().string();
     std::ofstream(dir + "/00000000000000000007.lp.tmp") << "partial";
     std::ofstream(dir + "/00000000000000000003.lp") << "x 1\n";
     influx::Spool s(dir, 1 << 20);
     CHECK(s.segments() == 1);
     CHECK_FALSE(fs::exists(dir + "/00000000000000000007.lp.tmp"));
-    fs::remove_all(dir);
 }
 
 TEST_CASE("a disabled spool stores nothing")

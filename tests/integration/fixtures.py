@@ -149,8 +149,10 @@ class Prometheus(Process):
         self.url = f"http://127.0.0.1:{self.port}"
         wait_until(lambda: http_get(self.url + "/-/ready", timeout=2)[0] == 200, 60, "prometheus ready")
 
-    def query(self, promql):
-        status, _, body = http_get(self.url + "/api/v1/query?" + urllib.parse.urlencode({"query": promql}))
+    def query(self, promql, at=None):
+        """An instant query, evaluated now or at Unix time `at` (the newest sample at or before it)."""
+        params = {"query": promql} if at is None else {"query": promql, "time": f"{at:.3f}"}
+        status, _, body = http_get(self.url + "/api/v1/query?" + urllib.parse.urlencode(params))
         data = json.loads(body)
         assert status == 200 and data["status"] == "success", f"query {promql!r}: {status} {body[:300]!r}"
         return data["data"]["result"]

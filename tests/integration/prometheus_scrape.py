@@ -38,8 +38,8 @@ def once(uri):
     return {d["name"]: d for d in json.loads(p.stdout)["domains"]}
 
 
-def series_value(prom, query):
-    result = prom.query(query)
+def series_value(prom, query, at=None):
+    result = prom.query(query, at)
     assert len(result) == 1, f"{query}: {len(result)} series"
     return float(result[0]["value"][1])
 
@@ -57,6 +57,9 @@ def check_node(node_file, hostile, uri=None):
         seq = series_value(prom, "virt_exporter_collections_total")
         wait_until(lambda: series_value(prom, "virt_exporter_collections_total") >= seq + 2, 20, "two more scrapes")
         scraped = parse_text(exp.metrics())
+        # Prometheus goes on scraping: the values are read as they were before `after`, whose read starts
+        # later (a query "now" on a slow machine could see a scrape newer than `after`).
+        read_at = time.time()
         after = once(uri)
 
         for family, series in sorted(scraped.items()):
@@ -75,7 +78,7 @@ def check_node(node_file, hostile, uri=None):
                         == d["balloon"]["maximum"] * 1024)
             if "time" in d["cpu"]:
                 def cpu_within(s=sel, n=name):
-                    v = series_value(prom, "libvirt_domain_info_cpu_time_seconds_total" + s)
+                    v = series_value(prom, "libvirt_domain_info_cpu_time_seconds_total" + s, read_at)
                     lo, hi = before[n]["cpu"]["time"] / 1e9, after[n]["cpu"]["time"] / 1e9
                     assert lo - 1e-6 <= v <= hi + 1e-6, f"{lo} <= {v} <= {hi}"
                 tap.run(f"{name}: CPU time within the two --once reads", cpu_within)
@@ -83,7 +86,7 @@ def check_node(node_file, hostile, uri=None):
                 def rx_within(s=sel, n=name, dev=nic["name"]):
                     q = 'libvirt_domain_interface_stats_receive_bytes_total{domain=%s,target_device="%s"}' % (
                         s[8:-1], dev)
-                    v = series_value(prom, q)
+                    v = series_value(prom, q, read_at)
                     lo = next(x for x in before[n]["nics"] if x["name"] == dev)["rx_bytes"]
                     hi = next(x for x in after[n]["nics"] if x["name"] == dev)["rx_bytes"]
                     assert lo <= v <= hi, f"{lo} <= {v} <= {hi}"

@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "prom/families.hpp"
-#include "prom/exposition_parser.hpp"
+#include "support/exposition_parser.hpp"
 #include "support/sample_snapshot.hpp"
 #include "support/stats_fixture.hpp"
 

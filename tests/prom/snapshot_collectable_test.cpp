@@ -4,15 +4,16 @@
 #include <string>
 
 #include "prom/snapshot_collectable.hpp"
-#include "util/gzip.hpp"
+#include "support/manual_clock.hpp"
 #include "support/sample_snapshot.hpp"
+#include "util/gzip.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
 struct Rig {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     collect::DeviceCache cache{clock, 60s};
     std::atomic<int> collections{0};
     collect::SnapshotStore store{[this] {

@@ -7,7 +7,7 @@
 #include <random>
 
 #include "prom/domain_labels.hpp"
-#include "prom/exposition_parser.hpp"
+#include "support/exposition_parser.hpp"
 #include "prom/families.hpp"
 #include "prom/text_writer.hpp"
 #include "support/sample_snapshot.hpp"

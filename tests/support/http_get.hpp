@@ -3,9 +3,10 @@
 
 #include <curl/curl.h>
 
-#include <memory>
 #include <string>
 #include <vector>
+
+#include "util/c_handle.hpp"
 
 namespace test_support {
 
@@ -20,10 +21,10 @@ inline HttpResult http_request(const std::string& url, const std::vector<std::st
                                const char* method = "GET", long timeout_ms = 10000)
 {
     HttpResult r;
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    const util::CHandle<CURL, curl_easy_cleanup> curl(curl_easy_init());
     curl_slist* list = nullptr;
     for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(list, curl_slist_free_all);
+    const util::CHandle<curl_slist, curl_slist_free_all> guard(list);
     auto write = +[](char* p, size_t s, size_t n, void* ud) {
         static_cast<std::string*>(ud)->append(p, s * n);
         return s * n;

@@ -6,12 +6,12 @@
 #pragma once
 
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "util/file.hpp"
 #include "virt/domain_source.hpp"
 
 namespace test_support {
@@ -24,11 +24,10 @@ inline std::string fixture_path(const std::string& relative)
 
 inline std::string read_file(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot open fixture " + path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::string error;
+    auto text = util::read_file(path, &error);
+    if (!text) throw std::runtime_error("cannot read fixture " + path + ": " + error);
+    return std::move(*text);
 }
 
 inline virt::TypedValue typed_value_of(const std::string& text)

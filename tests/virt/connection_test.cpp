@@ -5,12 +5,13 @@
 // test:///default instance suspends/resumes a domain or sets its metadata). Not testable with the test
 // driver: device added/removed events (it has no virDomainAttachDevice*), the close callback and
 // keepalive (its connections never drop); those need a real libvirtd (tests/integration).
-#include "virt_test_support.hpp"
+#include "support/virt_helpers.hpp"
 
 #include <map>
 #include <mutex>
 
-#include "util/clock.hpp"
+#include "support/connection_test_access.hpp"
+#include "support/manual_clock.hpp"
 #include "virt/event_loop.hpp"
 
 using namespace virt_test;
@@ -41,7 +42,7 @@ TEST_CASE("start returns promptly and calls fail as disconnected when libvirt is
     CHECK(error_kind_of([&] {
               conn.domain_xml({"x", "00000000-0000-4000-8000-000000000000", 1});
           }) == ErrorKind::disconnected);
-    REQUIRE(eventually([&] { return conn.connect_attempts() >= 2; }));  // it keeps trying
+    REQUIRE(eventually([&] { return test_support::connect_attempts(conn) >= 2; }));  // it keeps trying
     CHECK(conn.last_error().find("/nonexistent/virt-exporter-test.sock") != std::string::npos);
     CHECK_FALSE(conn.wait_connected(50ms));
     CHECK(time_of([&] { conn.stop(); }) < 1000ms);
@@ -50,22 +51,22 @@ TEST_CASE("start returns promptly and calls fail as disconnected when libvirt is
 
 TEST_CASE("reconnect attempts back off on the injected clock")
 {
-    util::ManualClock clock;
+    test_support::ManualClock clock;
     virt::ConnectionOptions options = options_for(unreachable_uri);
     options.reconnect_backoff_min = 1000ms;
     options.reconnect_backoff_max = 1000ms;  // no growth: each wait is 800..1000 ms of clock time
     virt::Connection conn(options, clock);
     conn.start();
-    REQUIRE(eventually([&] { return conn.connect_attempts() == 1; }));
+    REQUIRE(eventually([&] { return test_support::connect_attempts(conn) == 1; }));
     std::this_thread::sleep_for(300ms);
-    CHECK(conn.connect_attempts() == 1);  // real time passes, the clock does not
+    CHECK(test_support::connect_attempts(conn) == 1);  // real time passes, the clock does not
     clock.advance(1000ms);
-    REQUIRE(eventually([&] { return conn.connect_attempts() == 2; }));
+    REQUIRE(eventually([&] { return test_support::connect_attempts(conn) == 2; }));
     // Let the attempt fail and the next wait begin before moving the clock again.
     std::this_thread::sleep_for(300ms);
-    CHECK(conn.connect_attempts() == 2);
+    CHECK(test_support::connect_attempts(conn) == 2);
     clock.advance(1000ms);
-    CHECK(eventually([&] { return conn.connect_attempts() == 3; }));
+    CHECK(eventually([&] { return test_support::connect_attempts(conn) == 3; }));
     conn.stop();
 }
 
@@ -82,7 +83,7 @@ TEST_CASE("generation starts at 1 and grows with every reconnect; the connected 
     REQUIRE(conn.wait_connected(10s));
     CHECK(conn.generation() == 1);
     for (std::uint64_t expected = 2; expected <= 3; ++expected) {
-        conn.reconnect();
+        test_support::drop_connection(conn);
         REQUIRE(eventually([&] { return conn.generation() == expected && conn.connected(); }));
         CHECK(conn.all_domain_stats(virt::stats_state).size() == 5);
     }
@@ -114,7 +115,7 @@ TEST_CASE("calls in flight during reconnects either succeed or fail as disconnec
         });
     }
     for (int i = 0; i < 10; ++i) {
-        conn.reconnect();
+        test_support::drop_connection(conn);
         eventually([&] { return conn.connected(); });
     }
     done = true;

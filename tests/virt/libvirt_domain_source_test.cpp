@@ -4,12 +4,10 @@
 // virDomainGetInfo, GetState, GetCPUStats, GetVcpus, GetVcpusFlags(MAXIMUM), MemoryStats,
 // InterfaceStats, BlockStats and GetBlockInfo work; virDomainBlockStatsFlags and
 // virConnectSetKeepAlive are unsupported; NIC targets named vnet* are renamed testnet0, testnet1, ...
-#include "virt_test_support.hpp"
-
-#include <unistd.h>
+#include "support/virt_helpers.hpp"
+#include "support/temp_dir.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 
 using namespace virt_test;
@@ -230,7 +228,8 @@ TEST_CASE("concurrent calls from several threads on one connection all succeed")
 
 TEST_CASE("a node written by generate_node.py loads with every domain, NIC and disk")
 {
-    const std::string path = "/tmp/virt-exporter-generated-node-" + std::to_string(::getpid()) + ".xml";
+    const test_support::TempDir dir;
+    const std::string path = dir.path("node.xml");
     const std::string cmd =
         "python3 " + source_dir() + "/tests/fixtures/nodes/generate_node.py 40 --shutoff-every 10 -o " + path;
     if (std::system(cmd.c_str()) != 0) {
@@ -239,7 +238,6 @@ TEST_CASE("a node written by generate_node.py loads with every domain, NIC and d
     }
     auto conn = connect("test://" + path);
     const auto records = conn->all_domain_stats(virt::default_stats_groups);
-    std::remove(path.c_str());
     REQUIRE(records.size() == 40);
     CHECK(std::count_if(records.begin(), records.end(), [](const auto& r) { return r.domain.id < 0; }) == 4);
     const auto vm = record_named(records, "vm-0007").domain;

@@ -1,6 +1,6 @@
 // The pure parts of the libvirt seam (error classification, typed-parameter conversion, the
 // reconnect backoff) and what the test driver's per-connection quirks turn out to be.
-#include "virt_test_support.hpp"
+#include "support/virt_helpers.hpp"
 
 #include <libvirt/virterror.h>
 

@@ -1,17 +1,12 @@
 // libvirt.parallel > 1: one collection split over several connections (virt/split_stats.hpp) returns
 // what the single bulk call returns, against libvirt's real test driver in process.
-#include "virt_test_support.hpp"
-
-#include <unistd.h>
+#include "support/virt_helpers.hpp"
+#include "support/temp_dir.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 
-#include "virt/shares.hpp"
-
 using namespace virt_test;
-using virt::split_evenly;
 
 namespace {
 
@@ -44,33 +39,18 @@ void check_same_records(const std::vector<virt::DomainStatsRecord>& split,
 
 // A generated node with `count` domains, removed again when the test ends.
 struct GeneratedNode {
-    explicit GeneratedNode(int count) : path("/tmp/virt-exporter-split-node-" + std::to_string(::getpid()) + ".xml")
+    explicit GeneratedNode(int count) : path(dir.path("node.xml"))
     {
         const std::string cmd = "python3 " + source_dir() + "/tests/fixtures/nodes/generate_node.py " +
                                 std::to_string(count) + " --shutoff-every 7 -o " + path;
         ok = std::system(cmd.c_str()) == 0;
     }
-    ~GeneratedNode() { std::remove(path.c_str()); }
+    test_support::TempDir dir;
     std::string path;
     bool ok = false;
 };
 
 }  // namespace
-
-TEST_CASE("split_evenly cuts n items into contiguous shares that differ by at most one")
-{
-    using Shares = std::vector<std::pair<std::size_t, std::size_t>>;
-    CHECK(split_evenly(10, 1) == Shares{{0, 10}});
-    CHECK(split_evenly(10, 3) == Shares{{0, 4}, {4, 7}, {7, 10}});
-    CHECK(split_evenly(8, 4) == Shares{{0, 2}, {2, 4}, {4, 6}, {6, 8}});
-}
-
-TEST_CASE("split_evenly makes no empty share: fewer shares than parts for few items, none for none")
-{
-    using Shares = std::vector<std::pair<std::size_t, std::size_t>>;
-    CHECK(split_evenly(2, 4) == Shares{{0, 1}, {1, 2}});
-    CHECK(split_evenly(0, 4).empty());
-}
 
 TEST_CASE("a collection split over two connections returns the demo node's records as the bulk call does")
 {

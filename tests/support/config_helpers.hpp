@@ -1,12 +1,10 @@
-// Helpers for the config tests: an injectable environment, temporary files, and catching the message
-// of a ConfigError.
+// Test support for the config tests: an injectable environment, catching the message of a ConfigError,
+// and YAML text applied to a Config.
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -41,30 +39,6 @@ struct FakeEnv {
     ~FakeEnv() { env_vars().clear(); }
     FakeEnv(const FakeEnv&) = delete;
     FakeEnv& operator=(const FakeEnv&) = delete;
-};
-
-class TempDir {
-public:
-    TempDir()
-    {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "config_test.XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path_ = tmpl;
-    }
-    ~TempDir() { std::filesystem::remove_all(path_); }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    std::string write(const std::string& name, const std::string& text) const
-    {
-        const auto p = path_ / name;
-        std::ofstream(p) << text;
-        return p.string();
-    }
-    std::string path(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
 };
 
 // The what() of the ConfigError that f throws; fails the test when it throws nothing.

@@ -1,4 +1,4 @@
-#include "influx/line_protocol_reader.hpp"
+#include "support/line_protocol_reader.hpp"
 
 #include <charconv>
 #include <cmath>

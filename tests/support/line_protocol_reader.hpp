@@ -1,5 +1,6 @@
-// Reads one line of line protocol back into a Point: the reverse of encode(), for the unit tests, the
-// fuzz target and the integration helper. It reads as InfluxDB 2.x does, which for everything encode()
+// Test support: reads one line of line protocol back into a Point, the reverse of encode(), for the
+// unit tests, the fuzz target and the fixture tool (tests/influx/encode_fixture.cpp); the exporter
+// itself never reads line protocol. It reads as InfluxDB 2.x does, which for everything encode()
 // writes is also what 1.x, 3.x and VictoriaMetrics store:
 //   - names: a backslash before `,` `=` or space (the measurement: `,` or space) escapes it; any other
 //     backslash is kept as it is; raw control characters are an error;

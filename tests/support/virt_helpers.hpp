@@ -1,4 +1,4 @@
-// Helpers for the virt tests, which run against libvirt's real test driver in process.
+// Test support for the virt tests, which run against libvirt's real test driver in process.
 //
 // tests/virt is the one place outside src/virt that includes <libvirt/libvirt.h>: to trigger domain
 // events the tests need a read-write peer connection (TestDriverPeer), and the exporter's own code
@@ -20,8 +20,10 @@
 #include <vector>
 
 #include "build_info.hpp"  // VIRT_EXPORTER_SOURCE_DIR when the test runs outside meson test
+#include "support/eventually.hpp"
 #include "virt/connection.hpp"
 #include "virt/domain_source.hpp"
+#include "virt/handles.hpp"
 
 namespace virt_test {
 
@@ -56,17 +58,7 @@ inline std::unique_ptr<virt::Connection> connect(const std::string& uri)
     return conn;
 }
 
-// Polls `condition` for up to `timeout`.
-template <typename Condition>
-bool eventually(Condition&& condition, std::chrono::milliseconds timeout = std::chrono::seconds(5))
-{
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
+using test_support::eventually;
 
 inline const virt::TypedValue* find(const std::vector<virt::TypedParam>& params, const std::string& field)
 {
@@ -115,31 +107,24 @@ virt::ErrorKind error_kind_of(Fn&& fn)
 class TestDriverPeer {
 public:
     TestDriverPeer() : conn_(virConnectOpen("test:///default")) { REQUIRE(conn_ != nullptr); }
-    ~TestDriverPeer() { virConnectClose(conn_); }
-    TestDriverPeer(const TestDriverPeer&) = delete;
-    TestDriverPeer& operator=(const TestDriverPeer&) = delete;
 
     // Runs a libvirt call on the domain named `name`; returns its result.
     template <typename Fn>
     int on_domain(const std::string& name, Fn&& fn)
     {
-        virDomainPtr dom = virDomainLookupByName(conn_, name.c_str());
+        const virt::detail::DomainPtr dom(virDomainLookupByName(conn_.get(), name.c_str()));
         REQUIRE(dom != nullptr);
-        const int rc = fn(dom);
-        virDomainFree(dom);
-        return rc;
+        return fn(dom.get());
     }
 
     // Defines a (persistent, shut-off) domain from `xml`; true on success.
     bool define(const std::string& xml)
     {
-        virDomainPtr dom = virDomainDefineXML(conn_, xml.c_str());
-        if (dom) virDomainFree(dom);
-        return dom != nullptr;
+        return virt::detail::DomainPtr(virDomainDefineXML(conn_.get(), xml.c_str())) != nullptr;
     }
 
 private:
-    virConnectPtr conn_;
+    virt::detail::ConnectPtr conn_;
 };
 
 }  // namespace virt_test
