@@ -68,7 +68,8 @@ private:
             ++pos_;
             auto v = value(depth + 1);
             if (!v) return std::nullopt;
-            members.emplace_back(std::move(*key), std::move(*v));
+            members.keys.push_back(std::move(*key));
+            members.values.push_back(std::move(*v));
             skip_space();
             if (peek() == ',') {
                 ++pos_;
@@ -213,8 +214,8 @@ private:
 const JsonValue* JsonValue::member(std::string_view key) const noexcept
 {
     if (const auto* o = object())
-        for (const auto& [k, v] : *o)
-            if (k == key) return &v;
+        for (std::size_t i = 0; i < o->keys.size(); ++i)
+            if (o->keys[i] == key) return &o->values[i];
     return nullptr;
 }
 

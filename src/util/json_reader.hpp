@@ -17,7 +17,12 @@ namespace util {
 
 struct JsonValue;
 using JsonArray = std::vector<JsonValue>;
-using JsonObject = std::vector<std::pair<std::string, JsonValue>>;  // in document order; duplicates kept
+// Members in document order, duplicates kept; keys[i] names values[i]. (Two vectors, not one of pairs:
+// a std::pair of the still incomplete JsonValue inside its own variant is refused by clang with libstdc++.)
+struct JsonObject {
+    std::vector<std::string> keys;
+    std::vector<JsonValue> values;
+};
 
 struct JsonValue {
     // Numbers are kept as their text: the caller decides how to read them (util::parse_json_integer).
