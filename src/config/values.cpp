@@ -11,13 +11,6 @@ namespace {
 
 using util::trim;
 
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // A decimal "12" or "1.5" at the front of `s`, consumed; false if there is none or it is too long
 // to compute exactly in 64 bits (12 integer digits, 9 fraction digits cover every sane setting).
 bool take_decimal(std::string_view& s, std::int64_t& whole, std::int64_t& frac, std::int64_t& frac_scale)
@@ -66,7 +59,7 @@ Problem parse_duration_ms(std::string_view text, std::int64_t& ms)
         if (!take_decimal(s, whole, frac, frac_scale)) return bad;
         std::size_t n = 0;
         while (n < s.size() && std::isalpha(static_cast<unsigned char>(s[n]))) ++n;
-        const std::string unit = lower(s.substr(0, n));
+        const std::string unit = util::ascii_lower(s.substr(0, n));
         s.remove_prefix(n);
         std::int64_t unit_ms = 0;
         if (unit.empty() && first && s.empty())
@@ -116,7 +109,7 @@ Problem parse_bytes(std::string_view text, std::uint64_t& out)
     std::string_view s = trim(text);
     std::int64_t whole, frac, frac_scale;
     if (!take_decimal(s, whole, frac, frac_scale)) return bad;
-    const std::string unit = lower(trim(s));
+    const std::string unit = util::ascii_lower(trim(s));
     static const std::pair<const char*, std::int64_t> units[] = {{"", 1},
                                                                  {"b", 1},
                                                                  {"k", 1000},
@@ -146,7 +139,7 @@ Problem parse_bytes(std::string_view text, std::uint64_t& out)
 
 Problem parse_bool(std::string_view text, bool& out)
 {
-    const std::string s = lower(trim(text));
+    const std::string s = util::ascii_lower(trim(text));
     if (s == "true" || s == "yes" || s == "on") return out = true, std::nullopt;
     if (s == "false" || s == "no" || s == "off") return out = false, std::nullopt;
     return "must be true or false, got \"" + std::string(text) + "\"";

@@ -2,27 +2,15 @@
 
 #include <charconv>
 
+#include "util/text.hpp"
+
 namespace http {
 namespace {
 
+// HTTP's optional white space around list items and parameters.
 std::string_view trim(std::string_view s) noexcept
 {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-char lower(char c) noexcept
-{
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept
-{
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
+    return util::trim(s, " \t");
 }
 
 // host[:port] without the scheme's default port, so "example.com" and "example.com:80" compare equal
@@ -51,10 +39,10 @@ bool same_origin(std::string_view origin, std::string_view host, bool tls) noexc
     const std::string_view scheme = tls ? "https://" : "http://";
     origin = trim(origin);
     host = trim(host);
-    if (origin.size() <= scheme.size() || !iequals(origin.substr(0, scheme.size()), scheme)) return false;
+    if (origin.size() <= scheme.size() || !util::iequals(origin.substr(0, scheme.size()), scheme)) return false;
     const std::string_view authority = origin.substr(scheme.size());
     if (!plain_authority(authority) || !plain_authority(host)) return false;
-    return iequals(without_default_port(authority, tls), without_default_port(host, tls));
+    return util::iequals(without_default_port(authority, tls), without_default_port(host, tls));
 }
 
 }  // namespace
@@ -80,14 +68,14 @@ bool accepts_html(std::string_view header) noexcept
         header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
         const auto semi = item.find(';');
         std::string_view params = semi == std::string_view::npos ? std::string_view() : item.substr(semi + 1);
-        if (!iequals(trim(item.substr(0, semi)), "text/html")) continue;
+        if (!util::iequals(trim(item.substr(0, semi)), "text/html")) continue;
         // Parameters: "level=1; q=0.5"; only q matters. q=0 and an unreadable q refuse, as in accepts_gzip.
         bool accepted = true;
         while (!params.empty()) {
             const auto next = params.find(';');
             const std::string_view param = trim(params.substr(0, next));
             params = next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
-            if (param.size() < 2 || lower(param[0]) != 'q' || param[1] != '=') continue;
+            if (param.size() < 2 || util::ascii_lower(param[0]) != 'q' || param[1] != '=') continue;
             const std::string_view q = param.substr(2);
             double v = 0;
             const auto [ptr, ec] = std::from_chars(q.data(), q.data() + q.size(), v);

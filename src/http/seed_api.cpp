@@ -1,5 +1,7 @@
 #include "http/seed_api.hpp"
 
+#include "util/text.hpp"
+
 #include <cctype>
 
 namespace http {
@@ -9,13 +11,6 @@ namespace {
 std::string masked(const std::string& value)
 {
     return value.empty() ? "" : "***";
-}
-
-std::string lower_case(std::string_view text)
-{
-    std::string out;
-    for (char c : text) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 }  // namespace
@@ -40,7 +35,7 @@ std::string seed_config_json(const config::Config& config)
     json.pop_back();
     for (const auto& s : config::env_settings(shown)) {
         json += ',';
-        util::append_json_string(json, lower_case(s.env));
+        util::append_json_string(json, util::ascii_lower(s.env));
         json += ':' + s.json_value;
     }
     return json + '}';

@@ -26,10 +26,7 @@ std::size_t read_body(char* data, std::size_t size, std::size_t n, void* out) no
 
 bool has_name(std::string_view line, std::string_view name) noexcept
 {
-    if (line.size() <= name.size()) return false;
-    for (std::size_t i = 0; i < name.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
-    return true;
+    return line.size() > name.size() && util::iequals(line.substr(0, name.size()), name);
 }
 
 // Only Retry-After is read, bounded. A status line starts a new answer (curl passes the headers of a

@@ -14,6 +14,26 @@ std::string_view trim_end(std::string_view text, std::string_view chars) noexcep
     return last == std::string_view::npos ? std::string_view() : text.substr(0, last + 1);
 }
 
+char ascii_lower(char c) noexcept
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string ascii_lower(std::string_view text)
+{
+    std::string out(text);
+    for (auto& c : out) c = ascii_lower(c);
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept
+{
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    return true;
+}
+
 std::string_view trim(std::string_view text, std::string_view chars) noexcept
 {
     return trim_end(trim_start(text, chars), chars);

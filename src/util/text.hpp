@@ -17,6 +17,11 @@ std::string_view trim_start(std::string_view text, std::string_view chars = asci
 std::string_view trim_end(std::string_view text, std::string_view chars = ascii_whitespace) noexcept;
 std::string_view trim(std::string_view text, std::string_view chars = ascii_whitespace) noexcept;
 
+// ASCII case folding (HTTP header names, URL schemes, config words): other bytes are left as they are.
+char ascii_lower(char c) noexcept;
+std::string ascii_lower(std::string_view text);
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
 // The length of the well-formed UTF-8 sequence that starts at text[i] (i < text.size()): 1 to 4, or 0
 // when there is none there. Overlong forms, UTF-16 surrogates (U+D800..U+DFFF), code points above
 // U+10FFFF and truncated sequences are not well-formed (Unicode's Table 3-7, as Go and Rust read it).

@@ -57,3 +57,12 @@ TEST_CASE("valid_utf8 returns valid text as it is and replaces each bad byte wit
     CHECK(util::valid_utf8("\xed\xa0\x80", scratch) == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
     CHECK(util::valid_utf8("end\xc3", scratch) == "end\xef\xbf\xbd");
 }
+
+TEST_CASE("ASCII case folding lowers A to Z only and compares without case")
+{
+    CHECK(util::ascii_lower("Content-TYPE: 5MiB \xc3\x89") == "content-type: 5mib \xc3\x89");
+    CHECK(util::ascii_lower('Q') == 'q');
+    CHECK(util::iequals("Retry-After:", "retry-after:"));
+    CHECK_FALSE(util::iequals("retry-after", "retry-after:"));
+    CHECK_FALSE(util::iequals("\xc3\x89", "\xc3\xa9"));  // not Unicode case folding
+}
