@@ -22,12 +22,6 @@
 namespace app {
 namespace {
 
-void apply_log_level(const config::Config& config)
-{
-    util::LogLevel level = util::LogLevel::info;
-    if (util::parse_log_level(config.log.level, level)) util::set_log_level(level);
-}
-
 // SIGHUP: what can change live changes live; the rest is reported as needing a restart.
 void reload(config::Config& current, const config::Flags& flags, Pipeline& pipeline)
 {
@@ -41,7 +35,7 @@ void reload(config::Config& current, const config::Flags& flags, Pipeline& pipel
     config::Config live_part = current;
     live_part.log = next.log;
     live_part.libvirt.device_cache_ttl = next.libvirt.device_cache_ttl;
-    apply_log_level(next);
+    util::set_log_level(next.log.level);
     pipeline.cache().set_ttl(next.libvirt.device_cache_ttl);
     if (!live_part.same_settings(next))
         util::log_warn("config",

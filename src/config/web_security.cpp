@@ -3,7 +3,6 @@
 #include "config/web_security.hpp"
 
 #include <algorithm>
-#include <set>
 #include <yaml-cpp/yaml.h>
 
 #include "config/internal.hpp"
@@ -11,9 +10,6 @@
 
 namespace config {
 namespace {
-
-const std::set<std::string> client_auth_types{"NoClientCert", "RequestClientCert", "RequireAnyClientCert",
-                                              "VerifyClientCertIfGiven", "RequireAndVerifyClientCert"};
 
 class WebSecurityLoader {
 public:
@@ -48,6 +44,7 @@ private:
     {
         if (!map.IsMap()) fail(map, "tls_server_config", "must be a map");
         TlsServerConfig t;
+        std::optional<std::string> auth;  // parsed after the required keys are checked, as before
         for (auto it = map.begin(); it != map.end(); ++it) {
             const std::string key = name(it->first);
             const std::string path = "tls_server_config." + key;
@@ -60,7 +57,7 @@ private:
             else if (key == "client_ca_file")
                 t.client_ca_file = file(v, path);
             else if (key == "client_auth_type")
-                t.client_auth_type = scalar(v, path);
+                auth = scalar(v, path);
             else if (key == "min_version")
                 t.min_version = scalar(v, path);
             else if (key == "max_version")
@@ -81,17 +78,20 @@ private:
         }
         if (t.cert_file.empty() || t.key_file.empty())
             fail(map, "tls_server_config", "cert_file and key_file are both required");
-        if (!client_auth_types.count(t.client_auth_type))
-            fail(map["client_auth_type"], "tls_server_config.client_auth_type",
-                 "must be one of NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, "
-                 "RequireAndVerifyClientCert");
-        const bool verifies =
-            t.client_auth_type == "VerifyClientCertIfGiven" || t.client_auth_type == "RequireAndVerifyClientCert";
+        if (auth) {
+            const auto type = util::value_named<ClientAuth>(client_auth_names, *auth);
+            if (!type)
+                fail(map["client_auth_type"], "tls_server_config.client_auth_type",
+                     "must be one of " + util::names_listed<ClientAuth>(client_auth_names));
+            t.client_auth_type = *type;
+        }
+        const std::string auth_name(name_of(t.client_auth_type));
+        const bool verifies = verifies_client_cert(t.client_auth_type);
         if (verifies && t.client_ca_file.empty())
-            fail(map, "tls_server_config.client_ca_file", "is required with client_auth_type " + t.client_auth_type);
+            fail(map, "tls_server_config.client_ca_file", "is required with client_auth_type " + auth_name);
         if (!verifies && !t.client_ca_file.empty())
             fail(map["client_ca_file"], "tls_server_config.client_ca_file",
-                 "is set, but client_auth_type " + t.client_auth_type + " does not verify client certificates");
+                 "is set, but client_auth_type " + auth_name + " does not verify client certificates");
         version(map, "min_version", t.min_version);
         if (!t.max_version.empty()) version(map, "max_version", t.max_version);
         if (t.min_version == "TLS13" && t.max_version == "TLS12")
