@@ -23,7 +23,10 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
     const config::PushConfig& push = config.push;
     if (!push.active()) return nullptr;
     auto writer = std::make_shared<influx::Writer>(push);
-    influx::MeasurementOptions options{push.host_tag.empty() ? hostname() : push.host_tag, push.extra_tags};
+    influx::MeasurementOptions options{
+        .host = push.host_tag.empty() ? hostname() : push.host_tag,
+        .extra_tags = push.extra_tags,
+    };
     auto producer = [options, precision = push.precision](const collect::Snapshot& now,
                                                           const collect::Snapshot* before) {
         return influx::measurement_lines(now, before, options, precision);

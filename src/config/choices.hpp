@@ -52,6 +52,11 @@ constexpr bool verifies_client_cert(ClientAuth a) noexcept
     return a == ClientAuth::verify_if_given || a == ClientAuth::require_and_verify;
 }
 
+// tls_server_config.min_version and max_version: what exporter-toolkit offers at or above TLS 1.2.
+enum class TlsVersion { tls12, tls13 };
+inline constexpr util::Named<TlsVersion> tls_version_names[] = {{TlsVersion::tls12, "TLS12"},
+                                                                {TlsVersion::tls13, "TLS13"}};
+
 // Each enum's table, by overload, for code generic over the kind of setting (fields.cpp, render.cpp).
 constexpr std::span<const util::Named<PushApi>> names(PushApi) noexcept
 {
@@ -64,6 +69,10 @@ constexpr std::span<const util::Named<Precision>> names(Precision) noexcept
 constexpr std::span<const util::Named<ClientAuth>> names(ClientAuth) noexcept
 {
     return client_auth_names;
+}
+constexpr std::span<const util::Named<TlsVersion>> names(TlsVersion) noexcept
+{
+    return tls_version_names;
 }
 constexpr std::span<const util::Named<util::LogLevel>> names(util::LogLevel) noexcept
 {

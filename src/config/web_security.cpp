@@ -44,7 +44,10 @@ private:
     {
         if (!map.IsMap()) fail(map, "tls_server_config", "must be a map");
         TlsServerConfig t;
-        std::optional<std::string> auth;  // parsed after the required keys are checked, as before
+        // Words parsed after the required keys are checked, in the order the checks always had.
+        std::optional<std::string> auth;
+        std::string min_version = "TLS12";
+        std::string max_version;  // empty: unset
         for (auto it = map.begin(); it != map.end(); ++it) {
             const std::string key = name(it->first);
             const std::string path = "tls_server_config." + key;
@@ -59,9 +62,9 @@ private:
             else if (key == "client_auth_type")
                 auth = scalar(v, path);
             else if (key == "min_version")
-                t.min_version = scalar(v, path);
+                min_version = scalar(v, path);
             else if (key == "max_version")
-                t.max_version = scalar(v, path);
+                max_version = scalar(v, path);
             else if (key == "cipher_suites")
                 t.cipher_suites = list(v, path);
             else if (key == "curve_preferences")
@@ -92,18 +95,19 @@ private:
         if (!verifies && !t.client_ca_file.empty())
             fail(map["client_ca_file"], "tls_server_config.client_ca_file",
                  "is set, but client_auth_type " + auth_name + " does not verify client certificates");
-        version(map, "min_version", t.min_version);
-        if (!t.max_version.empty()) version(map, "max_version", t.max_version);
-        if (t.min_version == "TLS13" && t.max_version == "TLS12")
+        t.min_version = version(map, "min_version", min_version);
+        if (!max_version.empty()) t.max_version = version(map, "max_version", max_version);
+        if (t.min_version == TlsVersion::tls13 && t.max_version == TlsVersion::tls12)
             fail(map["max_version"], "tls_server_config.max_version", "is lower than min_version");
         return t;
     }
 
     // The specification asks for TLS 1.2 at least; an old file saying TLS10 gets a clear refusal.
-    void version(const YAML::Node& map, const std::string& key, const std::string& value)
+    TlsVersion version(const YAML::Node& map, const std::string& key, const std::string& value)
     {
-        if (value != "TLS12" && value != "TLS13")
-            fail(map[key], "tls_server_config." + key, "must be TLS12 or TLS13 (older versions are not offered)");
+        const auto v = util::value_named<TlsVersion>(tls_version_names, value);
+        if (!v) fail(map[key], "tls_server_config." + key, "must be TLS12 or TLS13 (older versions are not offered)");
+        return *v;
     }
 
     void users(const YAML::Node& map, std::map<std::string, std::string>& out)

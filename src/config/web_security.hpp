@@ -36,8 +36,8 @@ struct TlsServerConfig {
     std::string key_file;
     ClientAuth client_auth_type = ClientAuth::none;  // names and meaning in choices.hpp
     std::string client_ca_file;
-    std::string min_version = "TLS12";
-    std::string max_version;  // empty: the newest the library has
+    TlsVersion min_version = TlsVersion::tls12;
+    std::optional<TlsVersion> max_version;  // unset: the newest the library has
     std::vector<std::string> cipher_suites;
     bool prefer_server_cipher_suites = true;
     std::vector<std::string> curve_preferences;

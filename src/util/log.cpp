@@ -17,13 +17,6 @@ std::string_view level_name(LogLevel level) noexcept
 
 }  // namespace
 
-bool parse_log_level(std::string_view text, LogLevel& out) noexcept
-{
-    const auto level = value_named<LogLevel>(log_level_names, text);
-    if (level) out = *level;
-    return level.has_value();
-}
-
 void set_log_level(LogLevel level) noexcept
 {
     g_level = level;

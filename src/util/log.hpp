@@ -21,8 +21,6 @@ inline constexpr Named<LogLevel> log_level_names[] = {
     {LogLevel::error, "error"}, {LogLevel::warn, "warning"},  // an alias: parsed, never printed
 };
 
-// Parses "debug", "info", "warn"/"warning", "error"; returns false for anything else.
-bool parse_log_level(std::string_view text, LogLevel& out) noexcept;
 void set_log_level(LogLevel level) noexcept;
 LogLevel log_level() noexcept;
 

@@ -31,6 +31,7 @@ TEST_CASE("every name of every setting's table parses to its value and prints ba
     check_round_trip(config::names(config::PushApi{}));
     check_round_trip(config::names(config::Precision{}));
     check_round_trip(config::names(config::ClientAuth{}));
+    check_round_trip(config::names(config::TlsVersion{}));
     check_round_trip(config::names(util::LogLevel{}));
     check_round_trip(config::names(virt::StatsGroup{}));
     CHECK(config::name_of(config::PushApi::v3) == "v3");
