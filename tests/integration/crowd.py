@@ -4,7 +4,9 @@ second) and 200 clients stalled in the TLS handshake (half a ClientHello), all a
 and on a TLS exporter with the default web settings. A Prometheus-style scrape (keep-alive, gzip) must
 answer within 100 ms of its idle latency (medians of several scrapes, on a kept-alive connection opened
 during the crowd and on a new connection per scrape), and the exporter's RSS, threads and open files must
-stay bounded during the crowd and come back to rest after it.
+stay bounded during the crowd and come back to rest after it. Under a sanitizer the latency and RSS goals are
+skipped (they are the plain build's), and the crowd runs for the sanitizer's reports; the test runs alone
+(meson's is_parallel), since a neighbour's load would be timed too.
 
 Every figure is printed as a TAP comment; README "Crowds of clients" quotes them. The crowd runs in its
 own process (crowd_clients.py), so that its work does not hold this script's GIL while scrapes are timed.
@@ -33,7 +35,7 @@ tls_dir = os.path.join(source_dir, "tests/fixtures/tls")
 IDLE, SLOW, HALF = 1000, 200, 200
 CROWD = IDLE + SLOW + HALF
 SCRAPES = 9  # per series; medians of 9 resist the odd slow scrape of a shared 2-core machine
-MARGIN = 0.100 * sanitizers.TIMEOUT_SCALE  # the goal: within 100 ms of the idle latency
+MARGIN = 0.100  # the goal: within 100 ms of the idle latency (checked on the plain build only)
 PER_CONNECTION_KIB = 96  # the RSS budget of one held connection (measured: ~5 KiB plain, ~55 KiB TLS)
 HEADERS = {"Accept-Encoding": "gzip", "User-Agent": "Prometheus/2.42.0",
            "Accept": "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4",
@@ -151,14 +153,16 @@ class Crowd(Process):
 
 def held(exp, crowd, base_files):
     """Waits until the whole crowd is connected and the exporter holds (nearly) all of it."""
-    return wait_until(lambda: crowd.connected() == CROWD and exp.figures()[2] >= base_files + 0.95 * CROWD, 30,
+    return wait_until(lambda: crowd.connected() == CROWD and exp.figures()[2] >= base_files + 0.95 * CROWD,
+                      sanitizers.scaled(30),
                       f"{CROWD} crowd connections held by the exporter")
 
 
 def at_rest(exp, base, what):
     """Waits (up to 30 s) until threads and open files are back to `base` and RSS has stopped moving
     (the daemon returns freed memory every 5 s); returns the figures then."""
-    wait_until(lambda: exp.figures()[1] <= base[1] and exp.figures()[2] <= base[2], 30, f"{what}: threads and files")
+    wait_until(lambda: exp.figures()[1] <= base[1] and exp.figures()[2] <= base[2], sanitizers.scaled(30),
+               f"{what}: threads and files")
     last = exp.figures()
     for _ in range(5):
         time.sleep(6)
@@ -233,6 +237,10 @@ def scenario(tls):
         tap.check(statistics.median(held_at_scrapes) >= 0.95 * CROWD,
                   f"{name}: the exporter held the crowd while it was scraped", str(held_at_scrapes))
         for what, idle, flood in (("kept-alive", idle_ka, flood_ka), ("new connection", idle_new, flood_new)):
+            if sanitizers.ACTIVE:  # the goal is the product's latency; an instrumented build's is not that
+                tap.check(True, f"{name}: scrape median during the crowd within 100 ms of idle, {what} # SKIP "
+                          f"a latency goal is measured on the plain build, not under {sanitizers.SANITIZE}")
+                continue
             tap.check(statistics.median(flood) <= statistics.median(idle) + MARGIN,
                       f"{name}: scrape median during the crowd within 100 ms of idle, {what} "
                       f"({ms(statistics.median(flood))} vs {ms(statistics.median(idle))})",
