@@ -15,7 +15,7 @@
 #include "http/seed_api.hpp"
 #include "http/server.hpp"
 #include "http/web_security_state.hpp"
-#include "prom/snapshot_collectable.hpp"
+#include "prom/exposition.hpp"
 #include "util/error_chain.hpp"
 #include "util/log.hpp"
 
@@ -143,7 +143,7 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         const auto& clock = util::SystemClock::instance();
         Pipeline pipeline(config, clock);
         pipeline.start();
-        prom::SnapshotCollectable metrics(pipeline.store(), pipeline.cache(), clock, config.web.scrape_timeout);
+        prom::Exposition metrics(pipeline.store(), pipeline.cache(), clock, config.web.scrape_timeout);
         // Before the server exists: HTTP threads read what set_push_status installs.
         auto pusher = make_pusher(config, pipeline.store());
         if (pusher) metrics.set_push_status([p = pusher.get()] { return push_status(p->stats()); });

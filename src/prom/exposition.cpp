@@ -1,4 +1,4 @@
-#include "prom/snapshot_collectable.hpp"
+#include "prom/exposition.hpp"
 
 #include <algorithm>
 
@@ -63,13 +63,13 @@ std::string render_gzip(const Scrape& scrape, int level)
     return gzip.finish();
 }
 
-SnapshotCollectable::SnapshotCollectable(collect::SnapshotStore& store, const collect::DeviceCache& cache,
-                                         const util::Clock& clock, std::chrono::milliseconds scrape_timeout)
+Exposition::Exposition(collect::SnapshotStore& store, const collect::DeviceCache& cache, const util::Clock& clock,
+                       std::chrono::milliseconds scrape_timeout)
     : store_(store), cache_(cache), clock_(clock), timeout_(scrape_timeout)
 {
 }
 
-Scrape SnapshotCollectable::scrape() const
+Scrape Exposition::scrape() const
 {
     Scrape s;
     auto result = store_.get(timeout_);
@@ -89,12 +89,12 @@ Scrape SnapshotCollectable::scrape() const
 
 // No per-snapshot cache of the text: the writer renders 1000 domains in a few milliseconds, and a
 // cached copy beside each scrape's own text doubled the text's share of the peak RSS.
-std::string SnapshotCollectable::render() const
+std::string Exposition::render() const
 {
     return render_text(scrape());
 }
 
-std::string SnapshotCollectable::render_gzip(int level) const
+std::string Exposition::render_gzip(int level) const
 {
     return prom::render_gzip(scrape(), level);
 }
