@@ -10,6 +10,7 @@
 
 #include "app/pipeline.hpp"
 #include "app/push.hpp"
+#include "app/reload.hpp"
 #include "collect/snapshot_json.hpp"
 #include "http/capacity.hpp"
 #include "http/seed_api.hpp"
@@ -21,36 +22,6 @@
 
 namespace app {
 namespace {
-
-void apply_log_level(const config::Config& config)
-{
-    util::LogLevel level = util::LogLevel::info;
-    if (util::parse_log_level(config.log.level, level)) util::set_log_level(level);
-}
-
-// SIGHUP: what can change live changes live; the rest is reported as needing a restart.
-void reload(config::Config& current, const config::Flags& flags, Pipeline& pipeline)
-{
-    config::Config next;
-    try {
-        next = config::load(flags);
-    } catch (const std::exception& e) {
-        util::log_error("config", std::string("reload rejected, keeping the running configuration: ") + e.what());
-        return;
-    }
-    config::Config live_part = current;
-    live_part.log = next.log;
-    live_part.libvirt.device_cache_ttl = next.libvirt.device_cache_ttl;
-    apply_log_level(next);
-    pipeline.cache().set_ttl(next.libvirt.device_cache_ttl);
-    if (!live_part.same_settings(next))
-        util::log_warn("config",
-                       "reloaded; log level and device_cache_ttl applied, other changes take effect "
-                       "after a restart");
-    else
-        util::log_info("config", "reloaded");
-    current = live_part;
-}
 
 // The effective configuration as /api/config and the seed's /api/telemetry/config show it: rendered
 // (secrets masked) at start and after each reload on the main thread, read by HTTP threads.
@@ -188,7 +159,7 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
                 continue;
             }
             if (sig == SIGHUP) {
-                reload(config, flags, pipeline);
+                reload(config, flags, pipeline.cache());
                 rendered_config.set(config);
                 continue;
             }
