@@ -13,7 +13,7 @@ namespace {
 // a copy of everything written so far.
 std::size_t estimate_bytes(const collect::Snapshot* snapshot)
 {
-    std::size_t bytes = 64 * 1024;  // the exporter's own families and every HELP/TYPE pair
+    std::size_t bytes = std::size_t{64} * 1024;  // the exporter's own families and every HELP/TYPE pair
     if (!snapshot) return bytes;
     for (const auto& d : snapshot->domains) {
         const std::size_t series = 32 + 4 * d.vcpus.size() + 10 * d.nics.size() + 14 * d.disks.size() + d.extra.size();
@@ -29,7 +29,7 @@ std::size_t estimate_bytes(const collect::Snapshot* snapshot)
 constexpr std::size_t min_reserve = (32u << 20) + (64u << 10);
 
 // Text handed over this many bytes at a time to the compressor.
-constexpr std::size_t gzip_chunk = 64 * 1024;
+constexpr std::size_t gzip_chunk = std::size_t{64} * 1024;
 
 }  // namespace
 
@@ -80,8 +80,8 @@ Scrape Exposition::scrape() const
     s.status.version = VIRT_EXPORTER_VERSION;
     if (push_status_) s.status.push = push_status_();
     s.status.process = util::read_process_stats();
-    for (std::size_t i = 0; i < util::kThreadRoles.size(); ++i)
-        s.status.internal_errors[i] = util::internal_errors(util::kThreadRoles[i]);
+    for (std::size_t i = 0; i < util::thread_roles.size(); ++i)
+        s.status.internal_errors[i] = util::internal_errors(util::thread_roles[i]);
     if (s.snapshot)
         s.status.snapshot_age_seconds = std::chrono::duration<double>(clock_.wall() - s.snapshot->taken_at).count();
     return s;

@@ -45,8 +45,8 @@ struct ExporterStatus {
     std::string version;
     std::optional<PushStatus> push;             // empty when no push is configured
     std::optional<util::ProcessStats> process;  // empty where /proc cannot be read
-    // util::internal_errors() of each role, in util::kThreadRoles' order.
-    std::array<std::uint64_t, util::kThreadRoles.size()> internal_errors{};
+    // util::internal_errors() of each role, in util::thread_roles' order.
+    std::array<std::uint64_t, util::thread_roles.size()> internal_errors{};
 };
 
 struct Scrape {
