@@ -35,7 +35,6 @@ int main(int argc, char** argv)
         std::cout << config::to_yaml(config);
         return 0;
     }
-    util::LogLevel level = util::LogLevel::info;
-    if (util::parse_log_level(config.log.level, level)) util::set_log_level(level);
+    util::set_log_level(config.log.level);
     return flags.once ? app::run_once(config) : app::run_daemon(config, flags);
 }

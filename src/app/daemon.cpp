@@ -130,13 +130,15 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         auto& store = pipeline.store();
         RenderedConfig rendered_config;
         rendered_config.set(config);
-        http::StatusSource status{config.libvirt.uri,
-                                  [&connection] { return connection.connected(); },
-                                  [&store] { return store.latest(); },
-                                  nullptr,
-                                  nullptr,
-                                  [&rendered_config] { return rendered_config.get(); },
-                                  [&rendered_config] { return rendered_config.get_seed(); }};
+        http::StatusSource status{
+            .libvirt_uri = config.libvirt.uri,
+            .libvirt_connected = [&connection] { return connection.connected(); },
+            .latest_snapshot = [&store] { return store.latest(); },
+            .push_status = nullptr,
+            .push_control = nullptr,
+            .config_json = [&rendered_config] { return rendered_config.get(); },
+            .seed_config_json = [&rendered_config] { return rendered_config.get_seed(); },
+        };
         if (pusher) {
             status.push_status = [p = pusher.get()] { return push_status(p->stats()); };
             status.push_control = [p = pusher.get()](bool run) { run ? p->resume() : p->pause(); };

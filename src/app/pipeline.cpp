@@ -1,34 +1,26 @@
 #include "app/pipeline.hpp"
 
-#include <regex>
-
 #include "util/log.hpp"
 
 namespace app {
 
-unsigned stats_group_mask(const std::vector<std::string>& names)
+virt::ConnectionOptions connection_options(const config::LibvirtConfig& l)
 {
-    unsigned mask = 0;
-    for (const auto& n : names) {
-        const unsigned bit = virt::stats_group_from_name(n);
-        if (bit == 0) throw config::ConfigError("libvirt.stats_groups: unknown group \"" + n + "\"");
-        mask |= bit;
-    }
-    return mask;
+    return virt::ConnectionOptions{
+        .uri = l.uri,
+        .read_only = l.read_only,
+        .nowait = l.nowait,
+        .keepalive_interval = l.keepalive_interval,
+        .keepalive_count = l.keepalive_count,
+        .reconnect_backoff_min = l.reconnect_backoff_min,
+        .reconnect_backoff_max = l.reconnect_backoff_max,
+        .parallel = l.parallel,
+    };
 }
 
 Pipeline::Pipeline(const config::Config& config, const util::Clock& clock)
 {
-    virt::ConnectionOptions options;
-    options.uri = config.libvirt.uri;
-    options.read_only = config.libvirt.read_only;
-    options.nowait = config.libvirt.nowait;
-    options.parallel = config.libvirt.parallel;
-    options.keepalive_interval = config.libvirt.keepalive_interval;
-    options.keepalive_count = config.libvirt.keepalive_count;
-    options.reconnect_backoff_min = config.libvirt.reconnect_backoff_min;
-    options.reconnect_backoff_max = config.libvirt.reconnect_backoff_max;
-    connection_ = std::make_unique<virt::Connection>(options, clock);
+    connection_ = std::make_unique<virt::Connection>(connection_options(config.libvirt), clock);
     cache_ = std::make_unique<collect::DeviceCache>(clock, config.libvirt.device_cache_ttl);
 
     // Domain events arrive on libvirt's event-loop thread: invalidating a cache entry is quick and
@@ -41,14 +33,10 @@ Pipeline::Pipeline(const config::Config& config, const util::Clock& clock)
     connection_->set_connected_handler([cache = cache_.get()](std::uint64_t) { cache->clear(); });
 
     collect::SamplerOptions sampler_options;
-    sampler_options.groups = stats_group_mask(config.libvirt.stats_groups);
+    sampler_options.groups = config.libvirt.stats_groups;
     sampler_options.budget = config.libvirt.timeout;
     sampler_options.parallel = config.libvirt.parallel;
-    try {
-        sampler_options.vmid = collect::VmidRule(config.push.vmid_regex);
-    } catch (const std::regex_error& e) {
-        throw config::ConfigError(std::string("push.vmid_regex: invalid regular expression: ") + e.what());
-    }
+    sampler_options.vmid = collect::VmidRule(config.push.vmid_regex.regex());
     sampler_ = std::make_unique<collect::Sampler>(*connection_, *cache_, clock, sampler_options);
     store_ = std::make_unique<collect::SnapshotStore>([s = sampler_.get()] { return s->collect(); }, clock,
                                                       config.web.max_snapshot_age);

@@ -5,7 +5,8 @@
 // Ownership: owns everything it creates; members are destroyed in reverse order of construction
 // (store before sampler before cache before connection), after stop().
 // Thread-safety: start()/stop()/set_ttl() from the main thread; the accessors return thread-safe objects.
-// Throws: the constructor throws config::ConfigError for an unusable stats group or VMID pattern.
+// Throws: only what creating the components throws (std::bad_alloc, std::system_error for a thread); every
+// setting was checked by config::load(), so nothing here is a configuration error.
 #pragma once
 
 #include <memory>
@@ -38,7 +39,7 @@ private:
     std::unique_ptr<collect::SnapshotStore> store_;
 };
 
-// config.libvirt.stats_groups as a virt::StatsGroup mask; throws config::ConfigError for unknown names.
-unsigned stats_group_mask(const std::vector<std::string>& names);
+// The connection settings of config.libvirt, the one place they cross into virt.
+virt::ConnectionOptions connection_options(const config::LibvirtConfig& libvirt);
 
 }  // namespace app

@@ -23,9 +23,12 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
     const config::PushConfig& push = config.push;
     if (!push.active()) return nullptr;
     auto writer = std::make_shared<influx::Writer>(push);
-    influx::MeasurementOptions options{push.host_tag.empty() ? hostname() : push.host_tag, push.extra_tags};
-    const influx::Precision precision = influx::precision_from(push.precision);
-    auto producer = [options, precision](const collect::Snapshot& now, const collect::Snapshot* before) {
+    influx::MeasurementOptions options{
+        .host = push.host_tag.empty() ? hostname() : push.host_tag,
+        .extra_tags = push.extra_tags,
+    };
+    auto producer = [options, precision = push.precision](const collect::Snapshot& now,
+                                                          const collect::Snapshot* before) {
         return influx::measurement_lines(now, before, options, precision);
     };
     // The writer lives as long as the pusher's copy of this function: only the sender thread calls it.

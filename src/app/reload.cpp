@@ -6,16 +6,6 @@
 #include "util/log.hpp"
 
 namespace app {
-namespace {
-
-void apply_log_level(const config::Config& config)
-{
-    util::LogLevel level = util::LogLevel::info;
-    if (util::parse_log_level(config.log.level, level)) util::set_log_level(level);
-}
-
-}  // namespace
-
 ReloadOutcome reload(config::Config& current, const config::Flags& flags, collect::DeviceCache& cache)
 {
     config::Config next;
@@ -28,7 +18,7 @@ ReloadOutcome reload(config::Config& current, const config::Flags& flags, collec
     config::Config live_part = current;
     live_part.log = next.log;
     live_part.libvirt.device_cache_ttl = next.libvirt.device_cache_ttl;
-    apply_log_level(next);
+    util::set_log_level(next.log.level);
     cache.set_ttl(next.libvirt.device_cache_ttl);
     const bool restart_needed = !live_part.same_settings(next);
     if (restart_needed)

@@ -14,10 +14,14 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "config/choices.hpp"
 
 namespace config {
 
@@ -26,11 +30,28 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A regular expression (ECMAScript) checked and compiled once, when its setting is read; copies share
+// the compiled form, which is immutable and safe to use from any thread.
+class Pattern {
+public:
+    // The problem ("invalid regular expression \"...\": ...") or nullopt; never throws but std::bad_alloc.
+    static std::optional<std::string> compile(const std::string& text, Pattern& out);
+    Pattern();  // "^one-(\\d+)$", OpenNebula's VM names (push.vmid_regex's default)
+
+    const std::string& text() const noexcept { return text_; }
+    const std::shared_ptr<const std::regex>& regex() const noexcept { return regex_; }
+    friend bool operator==(const Pattern& a, const Pattern& b) { return a.text_ == b.text_; }
+
+private:
+    std::string text_;
+    std::shared_ptr<const std::regex> regex_;
+};
+
 struct LibvirtConfig {
     std::string uri = "qemu:///system";
     bool read_only = true;
-    std::chrono::seconds timeout{10};  // LIBVIRT_TIMEOUT: budget of one collection's libvirt calls
-    std::vector<std::string> stats_groups{"state", "cpu_total", "balloon", "vcpu", "interface", "block"};
+    std::chrono::seconds timeout{10};                    // LIBVIRT_TIMEOUT: budget of one collection's libvirt calls
+    unsigned stats_groups = virt::default_stats_groups;  // virt::StatsGroup bits; a list of names in YAML
     bool nowait = true;
     unsigned parallel = 4;  // connections a collection is split over (1: one bulk call); see bench/README.md
     std::chrono::seconds device_cache_ttl{300};  // DEVICE_CACHE_TTL
@@ -63,7 +84,7 @@ struct WebConfig {
 struct PushConfig {
     std::optional<bool> enabled;  // unset: on when url is set
     std::string url;              // INFLUX_URL, e.g. http://127.0.0.1:8086
-    std::string api = "v1";       // INFLUX_API: v1, v2, v3
+    PushApi api = PushApi::v1;    // INFLUX_API
     std::string database;         // INFLUX_DB (v1, v3)
     std::string retention_policy;
     std::string org;     // INFLUX_ORG (v2)
@@ -74,7 +95,7 @@ struct PushConfig {
         password_file;       // read at load time into password (wins over a password from the same or a lower source)
     std::string token;       // INFLUX_TOKEN; secret
     std::string token_file;  // read at load time into token (same rule as password_file)
-    std::string precision = "ns";                   // ns, us, ms, s
+    Precision precision = Precision::ns;
     std::chrono::milliseconds interval{5000};       // POLL_INTERVAL (seconds in env)
     std::size_t batch_max_lines = 5000;             // BATCH_MAX_LINES
     std::chrono::milliseconds batch_max_sec{1000};  // BATCH_MAX_SEC (seconds)
@@ -86,7 +107,7 @@ struct PushConfig {
     std::chrono::milliseconds shutdown_timeout{10000};
     std::chrono::milliseconds retry_backoff_min{1000};
     std::chrono::milliseconds retry_backoff_max{60000};
-    std::string vmid_regex = "^one-(\\d+)$";
+    Pattern vmid_regex;
     std::string host_tag;  // empty: the hypervisor's hostname
     std::map<std::string, std::string> extra_tags;
     std::string tls_ca_file;
@@ -98,7 +119,7 @@ struct PushConfig {
 };
 
 struct LogConfig {
-    std::string level = "info";  // debug, info, warn, error
+    util::LogLevel level = util::LogLevel::info;
 
     friend bool operator==(const LogConfig&, const LogConfig&) = default;
 };
@@ -113,6 +134,11 @@ struct Config {
     // "web.listen_addresses[1]", "push.extra_tags.rack") → "/etc/x.yaml:12: push.interval",
     // "environment POLL_INTERVAL" or "flag --libvirt.uri". validate() places its messages with it.
     std::map<std::string, std::string> origins;
+    // Settings whose text did not parse into their type, key path → the problem ("push.api" → "must be
+    // one of v1, v2, v3, got \"v9\""; a list item as "libvirt.stats_groups[1]", the first bad item only).
+    // The setting keeps its previous value; a higher-precedence source setting it again clears the entry,
+    // and validate() reports what is left, where it checks that setting.
+    std::map<std::string, std::string> unparsed;
 
     // The settings only (not source_file or origins).
     bool same_settings(const Config& o) const

@@ -8,6 +8,22 @@
 namespace config::detail {
 namespace {
 
+// Text of the right kind that names nothing waits in config.unparsed for validate(): a higher source may
+// still replace it (INFLUX_API=v2 over a file's "api: v9" is a valid configuration).
+Problem defer(Config& config, std::string_view path, Problem problem)
+{
+    if (problem)
+        config.unparsed[std::string(path)] = std::move(*problem);
+    else
+        config.unparsed.erase(std::string(path));
+    return std::nullopt;
+}
+
+std::string list_prefix(const Field& field)
+{
+    return std::string(field.path) + "[";
+}
+
 // One row: the key path is the member path, so the YAML layout mirrors the structs by construction.
 #define VE_FIELD(Kind, section, member, ...)                                          \
     Field                                                                             \
@@ -23,7 +39,7 @@ const std::vector<Field> table = {
     VE_FIELD(StringField, libvirt, uri, "LIBVIRT_URI"),
     VE_FIELD(BoolField, libvirt, read_only, nullptr),
     VE_FIELD(SecondsField, libvirt, timeout, "LIBVIRT_TIMEOUT"),
-    VE_FIELD(ListField, libvirt, stats_groups, nullptr),
+    VE_FIELD(GroupsField, libvirt, stats_groups, nullptr),
     VE_FIELD(BoolField, libvirt, nowait, nullptr),
     VE_FIELD(UnsignedField, libvirt, parallel, nullptr),
     VE_FIELD(SecondsField, libvirt, device_cache_ttl, "DEVICE_CACHE_TTL"),
@@ -43,7 +59,7 @@ const std::vector<Field> table = {
 
     VE_FIELD(OptBoolField, push, enabled, nullptr),
     VE_FIELD(StringField, push, url, "INFLUX_URL", false, true),
-    VE_FIELD(StringField, push, api, "INFLUX_API"),
+    VE_FIELD(EnumField<PushApi>, push, api, "INFLUX_API"),
     VE_FIELD(StringField, push, database, "INFLUX_DB"),
     VE_FIELD(StringField, push, retention_policy, nullptr),
     VE_FIELD(StringField, push, org, "INFLUX_ORG"),
@@ -53,7 +69,7 @@ const std::vector<Field> table = {
     VE_FIELD(StringField, push, password_file, nullptr),
     VE_FIELD(StringField, push, token, "INFLUX_TOKEN", true),
     VE_FIELD(StringField, push, token_file, nullptr),
-    VE_FIELD(StringField, push, precision, nullptr),
+    VE_FIELD(EnumField<Precision>, push, precision, nullptr),
     VE_FIELD(MillisField, push, interval, "POLL_INTERVAL"),
     VE_FIELD(CountField, push, batch_max_lines, "BATCH_MAX_LINES"),
     VE_FIELD(MillisField, push, batch_max_sec, "BATCH_MAX_SEC"),
@@ -65,13 +81,13 @@ const std::vector<Field> table = {
     VE_FIELD(MillisField, push, shutdown_timeout, nullptr),
     VE_FIELD(MillisField, push, retry_backoff_min, nullptr),
     VE_FIELD(MillisField, push, retry_backoff_max, nullptr),
-    VE_FIELD(StringField, push, vmid_regex, nullptr),
+    VE_FIELD(PatternField, push, vmid_regex, nullptr),
     VE_FIELD(StringField, push, host_tag, nullptr),
     VE_FIELD(MapField, push, extra_tags, nullptr),
     VE_FIELD(StringField, push, tls_ca_file, nullptr),
     VE_FIELD(BoolField, push, tls_insecure_skip_verify, nullptr),
 
-    VE_FIELD(StringField, log, level, nullptr),
+    VE_FIELD(EnumField<util::LogLevel>, log, level, nullptr),
 };
 
 #undef VE_FIELD
@@ -137,8 +153,64 @@ Problem assign_scalar(const Field& field, Config& config, std::string_view text)
             [&](const BytesField& f) -> Problem { return parse_bytes(text, f.get(config)); },
             [&](const ListField&) -> Problem { return "must be a list"; },
             [&](const MapField&) -> Problem { return "must be a map"; },
+            [&](const GroupsField&) -> Problem { return "must be a list"; },
+            [&]<class E>(const EnumField<E>& f) -> Problem {
+                const auto value = util::value_named(names(E{}), text);
+                if (value) f.get(config) = *value;
+                return defer(config, field.path, value ? Problem() : not_one_of(util::names_listed(names(E{})), text));
+            },
+            [&](const PatternField& f) -> Problem {
+                return defer(config, field.path, Pattern::compile(std::string(text), f.get(config)));
+            },
         },
         field.binding);
+}
+
+std::string not_one_of(std::string_view names_listed, std::string_view text)
+{
+    return "must be one of " + std::string(names_listed) + ", got \"" + std::string(text) + "\"";
+}
+
+bool takes_text(const Field& field)
+{
+    return std::visit(util::Overload{
+                          [](const StringField&) { return true; },
+                          [](const PatternField&) { return true; },
+                          []<class E>(const EnumField<E>&) { return true; },
+                          [](const auto&) { return false; },
+                      },
+                      field.binding);
+}
+
+bool is_list(const Field& field)
+{
+    return std::holds_alternative<ListField>(field.binding) || std::holds_alternative<GroupsField>(field.binding);
+}
+
+void clear_list(const Field& field, Config& config)
+{
+    if (const auto* list = std::get_if<ListField>(&field.binding)) list->get(config).clear();
+    if (const auto* groups = std::get_if<GroupsField>(&field.binding)) groups->get(config) = 0;
+    const std::string prefix = list_prefix(field);
+    auto& u = config.unparsed;
+    for (auto it = u.lower_bound(prefix); it != u.end() && it->first.starts_with(prefix);) it = u.erase(it);
+}
+
+void append_item(const Field& field, Config& config, const std::string& item_path, std::string_view text)
+{
+    if (const auto* list = std::get_if<ListField>(&field.binding)) list->get(config).emplace_back(text);
+    if (const auto* groups = std::get_if<GroupsField>(&field.binding)) {
+        const auto table = names(virt::StatsGroup{});
+        if (const auto group = util::value_named(table, text)) {
+            groups->get(config) |= *group;
+            return;
+        }
+        // Only the first bad item is kept: it is the one validate() reports.
+        const std::string prefix = list_prefix(field);
+        const auto it = config.unparsed.lower_bound(prefix);
+        if (it == config.unparsed.end() || !it->first.starts_with(prefix))
+            config.unparsed[item_path] = not_one_of(util::names_listed(table), text);
+    }
 }
 
 void set_origin(Config& config, const std::string& key, std::string where)

@@ -142,7 +142,8 @@ void apply_flags(Config& config, const Flags& flags)
         set_origin(config, "libvirt.uri", "flag --libvirt.uri");
     }
     if (flags.log_level) {
-        config.log.level = *flags.log_level;
+        // A word of the right kind always fits; one that names no level is validate()'s to report.
+        assign_scalar(*find_field("log.level"), config, *flags.log_level);
         set_origin(config, "log.level", "flag --log.level");
     }
 }

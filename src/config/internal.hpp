@@ -60,8 +60,16 @@ struct CountField : Ref<std::size_t> {};
 struct BytesField : Ref<std::uint64_t> {};
 struct ListField : Ref<std::vector<std::string>> {};
 struct MapField : Ref<std::map<std::string, std::string>> {};
+// One word of the enum's table (choices.hpp); parsed and printed with names(E{}).
+template <class E>
+struct EnumField : Ref<E> {
+};
+// A list of stats-group names held as a mask of virt::StatsGroup bits.
+struct GroupsField : Ref<unsigned> {};
+struct PatternField : Ref<Pattern> {};
 using Binding = std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField, CountField,
-                             BytesField, ListField, MapField>;
+                             BytesField, ListField, MapField, EnumField<PushApi>, EnumField<Precision>,
+                             EnumField<util::LogLevel>, GroupsField, PatternField>;
 
 struct Field {
     std::string_view path;  // "push.interval"
@@ -76,8 +84,20 @@ const Field* find_field(std::string_view path);
 // "push.interval" → "push"; "push" for "push" itself.
 std::string_view section_of(std::string_view path);
 std::string_view name_of(std::string_view path);
-// Assigns scalar text to a scalar-kind field (not List/Map); returns the problem if the text does not fit.
+// Assigns scalar text to a scalar-kind field (not a list or map); returns the problem if the text is not
+// of the field's kind. Text of the right kind that names no value (an unknown enum word, a regex that does
+// not compile) is not a problem here: it goes to config.unparsed for validate(), so that a higher source
+// can still replace it.
 Problem assign_scalar(const Field& field, Config& config, std::string_view text);
+// The kinds whose value is any text or a word of it (string, enum, pattern): an empty YAML value is "".
+bool takes_text(const Field& field);
+// "must be one of a, b, c, got \"x\"", for a word that is none of `names_listed`.
+std::string not_one_of(std::string_view names_listed, std::string_view text);
+// The list kinds (ListField, GroupsField): emptied, then filled item by item; `item_path` is
+// "path[i]", where an item that names nothing is recorded in config.unparsed.
+bool is_list(const Field& field);
+void clear_list(const Field& field, Config& config);
+void append_item(const Field& field, Config& config, const std::string& item_path, std::string_view text);
 
 // ---- origins (fields.cpp) ----
 // Records where `key` was set, dropping the origins of its former elements ("key[0]", "key.x").

@@ -23,6 +23,13 @@ namespace {
 
 using namespace detail;
 
+std::string render_list(const std::vector<std::string>& items, bool json)
+{
+    std::string out = "[";
+    for (const auto& item : items) out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(item);
+    return out + "]";
+}
+
 // One value as a token valid in both YAML and JSON (flow style for lists and maps).
 std::string render_value(const Field& field, Config& c, bool json)
 {
@@ -43,11 +50,15 @@ std::string render_value(const Field& field, Config& c, bool json)
             [&](const UnsignedField& f) { return std::to_string(f.get(c)); },
             [&](const CountField& f) { return std::to_string(f.get(c)); },
             [&](const BytesField& f) { return json ? std::to_string(f.get(c)) : quote(format_bytes(f.get(c))); },
-            [&](const ListField& f) {
-                std::string out = "[";
-                for (const auto& item : f.get(c)) out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(item);
-                return out + "]";
+            [&](const ListField& f) { return render_list(f.get(c), json); },
+            [&](const GroupsField& f) {
+                std::vector<std::string> names;
+                for (const auto& [group, name] : virt::stats_group_names)
+                    if (f.get(c) & group) names.emplace_back(name);
+                return render_list(names, json);
             },
+            [&]<class E>(const EnumField<E>& f) { return quote(name_of(f.get(c))); },
+            [&](const PatternField& f) { return quote(f.get(c).text()); },
             [&](const MapField& f) {
                 std::string out = "{";
                 for (const auto& [k, v] : f.get(c))

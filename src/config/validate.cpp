@@ -1,24 +1,15 @@
 // Range, format and cross-field checks. Each message starts with where the value came from (the
 // origin recorded by the loaders: file:line and key, environment variable, or flag), so the operator
 // can go straight to the line. Secrets are never quoted: no check here looks at token or password.
-// GCC 12 with -O2 and the sanitizers reports a false -Wmaybe-uninitialized inside <regex>'s
-// std::function members; it must be silenced before the header is read.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include <algorithm>
-#include <regex>
 
 #include "config/internal.hpp"
-#include "util/log.hpp"
 
 namespace config {
 namespace {
 
 using detail::format_seconds;
 
-constexpr const char* known_groups[] = {"state", "cpu_total", "balloon", "vcpu",      "interface", "block",
-                                        "perf",  "iothread",  "memory",  "dirtyrate", "vm"};
 // More connections than libvirtd has workers (max_workers, 20 by default) only queue.
 constexpr unsigned max_parallel = 16;
 // CivetWeb's own ceiling on worker threads (MAX_WORKER_THREADS in civetweb.c 1.15).
@@ -48,15 +39,13 @@ public:
         require(v >= min, key,
                 "must be >= " + min_key + " (" + format_seconds(min.count()) + "), got " + format_seconds(v.count()));
     }
-    template <std::size_t N>
-    void one_of(const std::string& v, const char* const (&allowed)[N], const std::string& key) const
+    // A setting whose text named no value (Config::unparsed); for a list, its first bad item.
+    void parsed(const std::string& key) const
     {
-        std::string list;
-        for (const char* a : allowed) {
-            if (v == a) return;
-            list += (list.empty() ? "" : ", ") + std::string(a);
-        }
-        require(false, key, "must be one of " + list + ", got \"" + v + "\"");
+        const auto& u = c_.unparsed;
+        if (const auto it = u.find(key); it != u.end()) require(false, key, it->second);
+        if (const auto it = u.lower_bound(key + "["); it != u.end() && it->first.starts_with(key + "["))
+            require(false, it->first, it->second);
     }
 
 private:
@@ -67,9 +56,8 @@ void check_libvirt(const Checker& ck, const LibvirtConfig& l)
 {
     ck.require(!l.uri.empty(), "libvirt.uri", "must not be empty");
     ck.positive(l.timeout, "libvirt.timeout");
-    ck.require(!l.stats_groups.empty(), "libvirt.stats_groups", "must list at least one group");
-    for (std::size_t i = 0; i < l.stats_groups.size(); ++i)
-        ck.one_of(l.stats_groups[i], known_groups, "libvirt.stats_groups[" + std::to_string(i) + "]");
+    ck.parsed("libvirt.stats_groups");
+    ck.require(l.stats_groups != 0, "libvirt.stats_groups", "must list at least one group");
     ck.require(l.parallel >= 1 && l.parallel <= max_parallel, "libvirt.parallel",
                "must be between 1 and " + std::to_string(max_parallel) + ", got " + std::to_string(l.parallel));
     ck.not_negative(l.device_cache_ttl, "libvirt.device_cache_ttl");
@@ -106,10 +94,8 @@ void check_push(const Checker& ck, const PushConfig& p)
         const auto problem = detail::url_problem(p.url);
         ck.require(!problem, "push.url", problem.value_or(""));
     }
-    static constexpr const char* apis[] = {"v1", "v2", "v3"};
-    static constexpr const char* precisions[] = {"ns", "us", "ms", "s"};
-    ck.one_of(p.api, apis, "push.api");
-    ck.one_of(p.precision, precisions, "push.precision");
+    ck.parsed("push.api");
+    ck.parsed("push.precision");
     ck.positive(p.interval, "push.interval");
     ck.require(p.batch_max_lines > 0, "push.batch_max_lines", "must be > 0, got 0");
     ck.positive(p.batch_max_sec, "push.batch_max_sec");
@@ -121,11 +107,7 @@ void check_push(const Checker& ck, const PushConfig& p)
     ck.not_negative(p.shutdown_timeout, "push.shutdown_timeout");
     ck.positive(p.retry_backoff_min, "push.retry_backoff_min");
     ck.at_least(p.retry_backoff_max, p.retry_backoff_min, "push.retry_backoff_max", "push.retry_backoff_min");
-    try {
-        std::regex re(p.vmid_regex);
-    } catch (const std::regex_error& e) {
-        ck.require(false, "push.vmid_regex", "invalid regular expression \"" + p.vmid_regex + "\": " + e.what());
-    }
+    ck.parsed("push.vmid_regex");
     for (const auto& [key, value] : p.extra_tags) {
         const std::string path = "push.extra_tags." + key;
         ck.require(!key.empty(), path, "tag name must not be empty");
@@ -136,8 +118,8 @@ void check_push(const Checker& ck, const PushConfig& p)
     ck.require(p.enabled != true || !p.url.empty(), "push.enabled", "is true but push.url is empty");
     if (!p.active()) return;
     // Cross-field rules apply only when the push loop will run: a URL alone with enabled: false is fine.
-    const std::string why = " when push is enabled with push.api " + p.api;
-    if (p.api == "v2") {
+    const std::string why = " when push is enabled with push.api " + std::string(name_of(p.api));
+    if (p.api == PushApi::v2) {
         ck.require(!p.org.empty(), "push.org", "is required" + why);
         ck.require(!p.bucket.empty() || !p.database.empty(), "push.bucket",
                    "is required" + why + " (or set push.database)");
@@ -154,9 +136,7 @@ void validate(const Config& config)
     check_libvirt(ck, config.libvirt);
     check_web(ck, config.web);
     check_push(ck, config.push);
-    util::LogLevel level;
-    ck.require(util::parse_log_level(config.log.level, level), "log.level",
-               "must be one of debug, info, warn, error, got \"" + config.log.level + "\"");
+    ck.parsed("log.level");
 }
 
 }  // namespace config

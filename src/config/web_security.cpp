@@ -3,7 +3,6 @@
 #include "config/web_security.hpp"
 
 #include <algorithm>
-#include <set>
 #include <yaml-cpp/yaml.h>
 
 #include "config/internal.hpp"
@@ -11,9 +10,6 @@
 
 namespace config {
 namespace {
-
-const std::set<std::string> client_auth_types{"NoClientCert", "RequestClientCert", "RequireAnyClientCert",
-                                              "VerifyClientCertIfGiven", "RequireAndVerifyClientCert"};
 
 class WebSecurityLoader {
 public:
@@ -48,6 +44,10 @@ private:
     {
         if (!map.IsMap()) fail(map, "tls_server_config", "must be a map");
         TlsServerConfig t;
+        // Words parsed after the required keys are checked, in the order the checks always had.
+        std::optional<std::string> auth;
+        std::string min_version = "TLS12";
+        std::string max_version;  // empty: unset
         for (auto it = map.begin(); it != map.end(); ++it) {
             const std::string key = name(it->first);
             const std::string path = "tls_server_config." + key;
@@ -60,11 +60,11 @@ private:
             else if (key == "client_ca_file")
                 t.client_ca_file = file(v, path);
             else if (key == "client_auth_type")
-                t.client_auth_type = scalar(v, path);
+                auth = scalar(v, path);
             else if (key == "min_version")
-                t.min_version = scalar(v, path);
+                min_version = scalar(v, path);
             else if (key == "max_version")
-                t.max_version = scalar(v, path);
+                max_version = scalar(v, path);
             else if (key == "cipher_suites")
                 t.cipher_suites = list(v, path);
             else if (key == "curve_preferences")
@@ -81,29 +81,33 @@ private:
         }
         if (t.cert_file.empty() || t.key_file.empty())
             fail(map, "tls_server_config", "cert_file and key_file are both required");
-        if (!client_auth_types.count(t.client_auth_type))
-            fail(map["client_auth_type"], "tls_server_config.client_auth_type",
-                 "must be one of NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, "
-                 "RequireAndVerifyClientCert");
-        const bool verifies =
-            t.client_auth_type == "VerifyClientCertIfGiven" || t.client_auth_type == "RequireAndVerifyClientCert";
+        if (auth) {
+            const auto type = util::value_named<ClientAuth>(client_auth_names, *auth);
+            if (!type)
+                fail(map["client_auth_type"], "tls_server_config.client_auth_type",
+                     "must be one of " + util::names_listed<ClientAuth>(client_auth_names));
+            t.client_auth_type = *type;
+        }
+        const std::string auth_name(name_of(t.client_auth_type));
+        const bool verifies = verifies_client_cert(t.client_auth_type);
         if (verifies && t.client_ca_file.empty())
-            fail(map, "tls_server_config.client_ca_file", "is required with client_auth_type " + t.client_auth_type);
+            fail(map, "tls_server_config.client_ca_file", "is required with client_auth_type " + auth_name);
         if (!verifies && !t.client_ca_file.empty())
             fail(map["client_ca_file"], "tls_server_config.client_ca_file",
-                 "is set, but client_auth_type " + t.client_auth_type + " does not verify client certificates");
-        version(map, "min_version", t.min_version);
-        if (!t.max_version.empty()) version(map, "max_version", t.max_version);
-        if (t.min_version == "TLS13" && t.max_version == "TLS12")
+                 "is set, but client_auth_type " + auth_name + " does not verify client certificates");
+        t.min_version = version(map, "min_version", min_version);
+        if (!max_version.empty()) t.max_version = version(map, "max_version", max_version);
+        if (t.min_version == TlsVersion::tls13 && t.max_version == TlsVersion::tls12)
             fail(map["max_version"], "tls_server_config.max_version", "is lower than min_version");
         return t;
     }
 
     // The specification asks for TLS 1.2 at least; an old file saying TLS10 gets a clear refusal.
-    void version(const YAML::Node& map, const std::string& key, const std::string& value)
+    TlsVersion version(const YAML::Node& map, const std::string& key, const std::string& value)
     {
-        if (value != "TLS12" && value != "TLS13")
-            fail(map[key], "tls_server_config." + key, "must be TLS12 or TLS13 (older versions are not offered)");
+        const auto v = util::value_named<TlsVersion>(tls_version_names, value);
+        if (!v) fail(map[key], "tls_server_config." + key, "must be TLS12 or TLS13 (older versions are not offered)");
+        return *v;
     }
 
     void users(const YAML::Node& map, std::map<std::string, std::string>& out)

@@ -34,12 +34,10 @@ namespace config {
 struct TlsServerConfig {
     std::string cert_file;
     std::string key_file;
-    // NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven,
-    // RequireAndVerifyClientCert (exporter-toolkit's names; Go's crypto/tls semantics).
-    std::string client_auth_type = "NoClientCert";
+    ClientAuth client_auth_type = ClientAuth::none;  // names and meaning in choices.hpp
     std::string client_ca_file;
-    std::string min_version = "TLS12";
-    std::string max_version;  // empty: the newest the library has
+    TlsVersion min_version = TlsVersion::tls12;
+    std::optional<TlsVersion> max_version;  // unset: the newest the library has
     std::vector<std::string> cipher_suites;
     bool prefer_server_cipher_suites = true;
     std::vector<std::string> curve_preferences;

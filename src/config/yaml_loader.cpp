@@ -65,15 +65,14 @@ private:
     void value(const Field& field, const std::string& path, const YAML::Node& key, const YAML::Node& v)
     {
         detail::set_origin(config_, path, at(key) + ": " + path);
-        if (std::holds_alternative<detail::ListField>(field.binding)) {
-            auto& list = std::get<detail::ListField>(field.binding).get(config_);
-            list.clear();
+        if (detail::is_list(field)) {
+            detail::clear_list(field, config_);
             if (v.IsNull()) return;
             if (!v.IsSequence()) fail(key, path, std::string("must be a list, got ") + kind_name(v));
             for (std::size_t i = 0; i < v.size(); ++i) {
                 const std::string item = path + "[" + std::to_string(i) + "]";
                 if (!v[i].IsScalar()) fail(v[i], item, std::string("must be a string, got ") + kind_name(v[i]));
-                list.push_back(v[i].Scalar());
+                detail::append_item(field, config_, item, v[i].Scalar());
                 config_.origins[item] = at(v[i]) + ": " + item;
             }
         } else if (std::holds_alternative<detail::MapField>(field.binding)) {
@@ -93,8 +92,8 @@ private:
             }
         } else if (v.IsNull() && std::holds_alternative<detail::OptBoolField>(field.binding)) {
             std::get<detail::OptBoolField>(field.binding).get(config_).reset();  // "enabled:": automatic
-        } else if (v.IsNull() && std::holds_alternative<detail::StringField>(field.binding)) {
-            std::get<detail::StringField>(field.binding).get(config_).clear();  // "url:" means no URL
+        } else if (v.IsNull() && detail::takes_text(field)) {
+            detail::assign_scalar(field, config_, "");  // "url:" means no URL; "api:" is the word ""
         } else if (!v.IsScalar()) {
             fail(key, path, std::string("must be a single value, got ") + kind_name(v));
         } else if (auto problem = detail::assign_scalar(field, config_, v.Scalar())) {

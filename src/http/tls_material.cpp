@@ -57,9 +57,9 @@ BioPtr open_file(const std::string& key, const std::string& path)
     return bio;
 }
 
-int tls_version(const std::string& name)
+int tls_version(config::TlsVersion version)
 {
-    return name == "TLS13" ? TLS1_3_VERSION : TLS1_2_VERSION;
+    return version == config::TlsVersion::tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
 }
 
 // Go's curve names (crypto/tls CurveID) → OpenSSL group names.
@@ -137,13 +137,11 @@ TlsMaterial::TlsMaterial(const config::TlsServerConfig& c) : impl_(std::make_uni
         if (!names || sk_X509_NAME_num(names.get()) == 0)
             fail("tls_server_config.client_ca_file \"" + c.client_ca_file + "\": no certificate in it");
     }
-    const std::string& auth = c.client_auth_type;
-    m.verify_chain = auth == "VerifyClientCertIfGiven" || auth == "RequireAndVerifyClientCert";
-    if (auth != "NoClientCert") m.verify_mode = SSL_VERIFY_PEER;
-    if (auth == "RequireAnyClientCert" || auth == "RequireAndVerifyClientCert")
-        m.verify_mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    m.verify_chain = config::verifies_client_cert(c.client_auth_type);
+    if (config::asks_for_client_cert(c.client_auth_type)) m.verify_mode = SSL_VERIFY_PEER;
+    if (config::requires_client_cert(c.client_auth_type)) m.verify_mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
     m.min_version = tls_version(c.min_version);
-    m.max_version = c.max_version.empty() ? 0 : tls_version(c.max_version);
+    m.max_version = c.max_version ? tls_version(*c.max_version) : 0;
     m.prefer_server = c.prefer_server_cipher_suites;
     for (const auto& suite : c.cipher_suites) {
         const char* name = OPENSSL_cipher_name(suite.c_str());

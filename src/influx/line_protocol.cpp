@@ -113,31 +113,6 @@ void append_value(std::string& out, const FieldValue& value)
 
 }  // namespace
 
-std::optional<Precision> parse_precision(std::string_view text) noexcept
-{
-    if (text == "ns") return Precision::ns;
-    if (text == "us") return Precision::us;
-    if (text == "ms") return Precision::ms;
-    if (text == "s") return Precision::s;
-    return std::nullopt;
-}
-
-Precision precision_from(std::string_view text) noexcept
-{
-    return parse_precision(text).value_or(Precision::ns);
-}
-
-std::string_view to_string(Precision p) noexcept
-{
-    switch (p) {
-    case Precision::us: return "us";
-    case Precision::ms: return "ms";
-    case Precision::s: return "s";
-    case Precision::ns: break;
-    }
-    return "ns";
-}
-
 namespace {
 std::int64_t divisor(Precision p) noexcept
 {

@@ -32,15 +32,13 @@
 #include <variant>
 #include <vector>
 
+#include "config/choices.hpp"
+
 namespace influx {
 
-enum class Precision { ns, us, ms, s };
+// push.precision; its names are config's (choices.hpp).
+using Precision = config::Precision;
 
-// "ns", "us", "ms", "s"; nullopt for anything else.
-std::optional<Precision> parse_precision(std::string_view text) noexcept;
-// Like parse_precision, defaulting to ns (configuration validation rejects bad values first).
-Precision precision_from(std::string_view text) noexcept;
-std::string_view to_string(Precision p) noexcept;
 // A nanosecond timestamp in the given precision (floor division, so it never rounds up into the future).
 std::int64_t scale_timestamp(std::int64_t ns, Precision p) noexcept;
 // The inverse, for readers of encoded lines.

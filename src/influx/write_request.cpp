@@ -10,18 +10,20 @@
 namespace influx {
 namespace {
 
-// Each API spells the precision its own way; v1 says "u" for microseconds, v3 wants the long names
-// (the short ones exist only in recent InfluxDB 3 releases).
-std::string precision_for(const std::string& api, const std::string& precision)
+// Each API spells the precision its own way: v2 as the config does, v1 says "u" for microseconds, v3
+// wants the long names (the short ones exist only in recent InfluxDB 3 releases).
+std::string_view precision_for(config::PushApi api, config::Precision precision)
 {
-    if (api == "v1") return precision == "us" ? "u" : precision;
-    if (api == "v3") {
-        if (precision == "s") return "second";
-        if (precision == "ms") return "millisecond";
-        if (precision == "us") return "microsecond";
-        return "nanosecond";
+    using config::Precision;
+    if (api == config::PushApi::v1 && precision == Precision::us) return "u";
+    if (api != config::PushApi::v3) return config::name_of(precision);
+    switch (precision) {
+    case Precision::s: return "second";
+    case Precision::ms: return "millisecond";
+    case Precision::us: return "microsecond";
+    case Precision::ns: break;
     }
-    return precision;
+    return "nanosecond";
 }
 
 std::string base_url(const std::string& url)
@@ -53,12 +55,12 @@ WriteRequest build_request(const config::PushConfig& push, bool gzip_body)
 {
     WriteRequest r;
     const std::string precision = percent_encode(precision_for(push.api, push.precision));
-    if (push.api == "v2") {
+    if (push.api == config::PushApi::v2) {
         const std::string bucket = push.bucket.empty() ? push.database : push.bucket;
         r.url = base_url(push.url) + "/api/v2/write?org=" + percent_encode(push.org) +
                 "&bucket=" + percent_encode(bucket) + "&precision=" + precision;
         if (!push.token.empty()) r.headers.push_back("Authorization: Token " + push.token);
-    } else if (push.api == "v3") {
+    } else if (push.api == config::PushApi::v3) {
         r.url = base_url(push.url) + "/api/v3/write_lp?db=" + percent_encode(push.database) + "&precision=" + precision;
         if (!push.token.empty()) r.headers.push_back("Authorization: Bearer " + push.token);
     } else {
@@ -79,11 +81,13 @@ WriteRequest build_request(const config::PushConfig& push, bool gzip_body)
 
 std::string describe(const config::PushConfig& push)
 {
-    const std::string path = push.api == "v2" ? "/api/v2/write" : push.api == "v3" ? "/api/v3/write_lp" : "/write";
+    const std::string path = push.api == config::PushApi::v2   ? "/api/v2/write"
+                             : push.api == config::PushApi::v3 ? "/api/v3/write_lp"
+                                                               : "/write";
     std::string url = base_url(push.url);
     if (const auto userinfo = util::find_url_userinfo(url))
         url.erase(userinfo->begin, userinfo->at + 1 - userinfo->begin);
-    return "POST " + url + path + " (" + push.api + ")";
+    return "POST " + url + path + " (" + std::string(config::name_of(push.api)) + ")";
 }
 
 std::string redact_credentials(std::string text, const config::PushConfig& push)

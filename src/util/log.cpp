@@ -10,33 +10,12 @@ namespace {
 
 std::atomic<LogLevel> g_level{LogLevel::info};
 
-const char* level_name(LogLevel level) noexcept
+std::string_view level_name(LogLevel level) noexcept
 {
-    switch (level) {
-    case LogLevel::debug: return "debug";
-    case LogLevel::info: return "info";
-    case LogLevel::warn: return "warn";
-    case LogLevel::error: return "error";
-    }
-    return "info";
+    return name_of<LogLevel>(log_level_names, level);
 }
 
 }  // namespace
-
-bool parse_log_level(std::string_view text, LogLevel& out) noexcept
-{
-    if (text == "debug")
-        out = LogLevel::debug;
-    else if (text == "info")
-        out = LogLevel::info;
-    else if (text == "warn" || text == "warning")
-        out = LogLevel::warn;
-    else if (text == "error")
-        out = LogLevel::error;
-    else
-        return false;
-    return true;
-}
 
 void set_log_level(LogLevel level) noexcept
 {

@@ -9,12 +9,18 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "util/names.hpp"
+
 namespace util {
 
 enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3 };
 
-// Parses "debug", "info", "warn"/"warning", "error"; returns false for anything else.
-bool parse_log_level(std::string_view text, LogLevel& out) noexcept;
+// The one table of level names: log lines print them, log.level (config) parses them.
+inline constexpr Named<LogLevel> log_level_names[] = {
+    {LogLevel::debug, "debug"}, {LogLevel::info, "info"},    {LogLevel::warn, "warn"},
+    {LogLevel::error, "error"}, {LogLevel::warn, "warning"},  // an alias: parsed, never printed
+};
+
 void set_log_level(LogLevel level) noexcept;
 LogLevel log_level() noexcept;
 

@@ -125,9 +125,7 @@ bool Connection::Impl::try_connect() noexcept
     ++connect_attempts;
     const std::uint64_t next = generation.load() + 1;
     try {
-        detail::OpenParams params{options.uri, options.read_only, static_cast<int>(options.keepalive_interval.count()),
-                                  options.keepalive_count, options.parallel};
-        auto fresh = std::make_shared<detail::LiveConnection>(params, next, relay);
+        auto fresh = std::make_shared<detail::LiveConnection>(options, next, relay);
         {
             std::lock_guard lock(mu);
             live = std::move(fresh);

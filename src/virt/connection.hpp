@@ -35,25 +35,27 @@ enum class DomainEventKind {
 };
 std::string_view domain_event_kind_name(DomainEventKind kind) noexcept;
 
+// What the connections are opened with. No defaults here: the configuration's (config::LibvirtConfig)
+// are the only ones, and the app builds this from them in one place; give every member.
 struct ConnectionOptions {
-    std::string uri = "qemu:///system";
+    std::string uri;
     // virConnectOpenReadOnly: the exporter cannot change a VM. false: virConnectOpenAuth with libvirt's
     // default authentication callback (needed only where the read-only socket is not offered).
-    bool read_only = true;
+    bool read_only;
     // Ask the bulk call not to wait for domains in a job; dropped per connection if the driver refuses.
-    bool nowait = true;
+    bool nowait;
     // virConnectSetKeepAlive: a dead remote daemon is noticed after about interval * (count + 1).
     // An interval of 0 disables keepalive. Drivers without keepalive (test:///, local ones) ignore it.
-    std::chrono::seconds keepalive_interval{5};
-    unsigned keepalive_count = 5;
+    std::chrono::seconds keepalive_interval;
+    unsigned keepalive_count;
     // Delay before reconnect attempt n (n >= 1): see util::backoff_delay.
-    std::chrono::milliseconds reconnect_backoff_min{1000};
-    std::chrono::milliseconds reconnect_backoff_max{60000};
+    std::chrono::milliseconds reconnect_backoff_min;
+    std::chrono::milliseconds reconnect_backoff_max;
     // Connections one collection is split over (libvirt.parallel). 1: one virConnectGetAllDomainStats.
     // N > 1: the domains are listed once and cut into N shares, each collected with
     // virDomainListGetStats on its own connection and thread at the same time (split_stats.hpp); the
     // N-1 extra connections are opened on first use and replaced together with the main one.
-    unsigned parallel = 1;
+    unsigned parallel;
 };
 
 class Connection final : public DomainSource {

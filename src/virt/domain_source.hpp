@@ -14,6 +14,8 @@
 #include <variant>
 #include <vector>
 
+#include "virt/stats_groups.hpp"
+
 namespace virt {
 
 enum class ErrorKind {
@@ -55,27 +57,9 @@ struct DomainStatsRecord {
     std::vector<TypedParam> params;
 };
 
-// Bit values equal libvirt's VIR_DOMAIN_STATS_* so the implementation passes them straight through.
-enum StatsGroup : unsigned {
-    stats_state = 1u << 0,
-    stats_cpu_total = 1u << 1,
-    stats_balloon = 1u << 2,
-    stats_vcpu = 1u << 3,
-    stats_interface = 1u << 4,
-    stats_block = 1u << 5,
-    stats_perf = 1u << 6,
-    stats_iothread = 1u << 7,
-    stats_memory = 1u << 8,
-    stats_dirtyrate = 1u << 9,
-    stats_vm = 1u << 10,
-};
-inline constexpr unsigned default_stats_groups =
-    stats_state | stats_cpu_total | stats_balloon | stats_vcpu | stats_interface | stats_block;
-
-// Name as used in config and metrics ("state", "cpu_total", ...); empty for an unknown bit.
+// Name as used in config and metrics ("state", "cpu_total", ...; stats_groups.hpp); empty for an unknown
+// bit.
 std::string_view stats_group_name(unsigned group) noexcept;
-// Inverse of stats_group_name; returns 0 for an unknown name.
-unsigned stats_group_from_name(std::string_view name) noexcept;
 // The groups in `mask`, lowest bit first.
 std::vector<unsigned> stats_groups_in(unsigned mask);
 

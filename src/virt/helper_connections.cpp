@@ -8,7 +8,7 @@
 namespace virt::detail {
 
 // With keepalive like the main connection: a dead daemon fails a helper's call instead of hanging it.
-HelperConnection::HelperConnection(const OpenParams& params) : conn_(open_connection(params)) {}
+HelperConnection::HelperConnection(const ConnectionOptions& options) : conn_(open_connection(options)) {}
 
 std::vector<DomainPtr> HelperConnection::domains(const std::vector<std::string>& uuids)
 {
@@ -41,8 +41,8 @@ std::vector<DomainPtr> HelperConnection::domains(const std::vector<std::string>&
     return out;
 }
 
-HelperPool::HelperPool(const OpenParams& params, unsigned count)
-    : params_(std::make_unique<OpenParams>(params)), slots_(count)
+HelperPool::HelperPool(const ConnectionOptions& options, unsigned count)
+    : options_(std::make_unique<ConnectionOptions>(options)), slots_(count)
 {
 }
 
@@ -55,7 +55,7 @@ std::shared_ptr<HelperConnection> HelperPool::get(unsigned i)
         if (slots_.at(i)) return slots_[i];
     }
     // Opened outside the lock: a remote connect takes a while, and other helpers need not wait for it.
-    auto fresh = std::make_shared<HelperConnection>(*params_);
+    auto fresh = std::make_shared<HelperConnection>(*options_);
     std::lock_guard lock(mu_);
     if (!slots_[i]) slots_[i] = std::move(fresh);
     return slots_[i];

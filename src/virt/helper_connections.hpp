@@ -22,13 +22,15 @@
 
 #include "virt/handles.hpp"
 
-namespace virt::detail {
+namespace virt {
+struct ConnectionOptions;  // connection.hpp
+}
 
-struct OpenParams;
+namespace virt::detail {
 
 class HelperConnection {
 public:
-    explicit HelperConnection(const OpenParams& params);  // opens it read-only/auth as the main one
+    explicit HelperConnection(const ConnectionOptions& options);  // opens it read-only/auth as the main one
     HelperConnection(const HelperConnection&) = delete;
     HelperConnection& operator=(const HelperConnection&) = delete;
 
@@ -47,7 +49,7 @@ private:
 
 class HelperPool {
 public:
-    HelperPool(const OpenParams& params, unsigned count);
+    HelperPool(const ConnectionOptions& options, unsigned count);
     ~HelperPool();
     HelperPool(const HelperPool&) = delete;
     HelperPool& operator=(const HelperPool&) = delete;
@@ -59,7 +61,7 @@ public:
     void drop(unsigned i, const std::shared_ptr<HelperConnection>& failed) noexcept;
 
 private:
-    std::unique_ptr<OpenParams> params_;
+    std::unique_ptr<ConnectionOptions> options_;
     std::mutex mu_;
     std::vector<std::shared_ptr<HelperConnection>> slots_;
 };

@@ -91,15 +91,16 @@ struct EventSpec {
 
 }  // namespace
 
-ConnectPtr open_connection(const OpenParams& params)
+ConnectPtr open_connection(const ConnectionOptions& options)
 {
     init_libvirt();
-    ConnectPtr conn(params.read_only ? virConnectOpenReadOnly(params.uri.c_str())
-                                     : virConnectOpenAuth(params.uri.c_str(), virConnectAuthPtrDefault, 0));
-    if (!conn) throw_last_error(params.read_only ? "virConnectOpenReadOnly" : "virConnectOpenAuth", params.uri);
-    if (virConnectSetKeepAlive(conn.get(), params.keepalive_interval, params.keepalive_count) < 0) {
+    ConnectPtr conn(options.read_only ? virConnectOpenReadOnly(options.uri.c_str())
+                                      : virConnectOpenAuth(options.uri.c_str(), virConnectAuthPtrDefault, 0));
+    if (!conn) throw_last_error(options.read_only ? "virConnectOpenReadOnly" : "virConnectOpenAuth", options.uri);
+    if (virConnectSetKeepAlive(conn.get(), static_cast<int>(options.keepalive_interval.count()),
+                               options.keepalive_count) < 0) {
         // Only the remote driver has keepalive; test:/// and local drivers say unsupported.
-        const auto e = last_error("virConnectSetKeepAlive", params.uri);
+        const auto e = last_error("virConnectSetKeepAlive", options.uri);
         if (e.kind() != ErrorKind::unsupported) util::log_warn("virt", e.what());
     }
     return conn;
@@ -131,12 +132,13 @@ void CallbackRelay::connection_closed(std::uint64_t generation, const std::strin
     if (on_close_) on_close_(generation, reason);
 }
 
-LiveConnection::LiveConnection(const OpenParams& params, std::uint64_t generation, std::shared_ptr<CallbackRelay> relay)
+LiveConnection::LiveConnection(const ConnectionOptions& options, std::uint64_t generation,
+                               std::shared_ptr<CallbackRelay> relay)
     : generation_(generation),
       relay_(std::move(relay)),
-      helpers_(std::make_unique<HelperPool>(params, params.parallel > 1 ? params.parallel - 1 : 0))
+      helpers_(std::make_unique<HelperPool>(options, options.parallel > 1 ? options.parallel - 1 : 0))
 {
-    conn_ = open_connection(params);
+    conn_ = open_connection(options);
     register_callbacks();
 }
 

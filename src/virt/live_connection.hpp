@@ -50,19 +50,11 @@ struct DriverQuirks {
 class HelperPool;    // helper_connections.hpp
 struct CallbackBox;  // what libvirt holds as a callback's opaque pointer (live_connection.cpp)
 
-struct OpenParams {
-    std::string uri;
-    bool read_only = true;
-    int keepalive_interval = 5;
-    unsigned keepalive_count = 5;
-    unsigned parallel = 1;  // connections a collection is split over: this one plus parallel-1 helpers
-};
-
-// Opens params.uri read-only (or with libvirt's default authentication) and sets its keepalive, as every
+// Opens options.uri read-only (or with libvirt's default authentication) and sets its keepalive, as every
 // connection of the exporter is opened: the main one and the helpers of a split collection. A driver
 // without keepalive is tolerated (logged unless it says unsupported). Throws virt::Error when the
 // connection cannot be opened.
-ConnectPtr open_connection(const OpenParams& params);
+ConnectPtr open_connection(const ConnectionOptions& options);
 
 // One domain handle shared by the calls in flight on it; the last owner frees it (virDomainFree).
 using SharedDomain = std::shared_ptr<virDomain>;
@@ -71,7 +63,7 @@ class LiveConnection {
 public:
     // Opens and registers the callbacks; throws virt::Error when the connection cannot be opened.
     // Failing to set keepalive or to register a callback is logged and tolerated.
-    LiveConnection(const OpenParams& params, std::uint64_t generation, std::shared_ptr<CallbackRelay> relay);
+    LiveConnection(const ConnectionOptions& options, std::uint64_t generation, std::shared_ptr<CallbackRelay> relay);
     ~LiveConnection();
     LiveConnection(const LiveConnection&) = delete;
     LiveConnection& operator=(const LiveConnection&) = delete;

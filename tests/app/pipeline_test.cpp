@@ -1,49 +1,36 @@
 #include <doctest/doctest.h>
 
-#include <string>
-
 #include "app/pipeline.hpp"
-#include "support/manual_clock.hpp"
 
-TEST_CASE("stats_group_mask sets the bit of each named group")
+using namespace std::chrono_literals;
+
+TEST_CASE("connection_options copies every libvirt connection setting")
 {
-    CHECK(app::stats_group_mask({"state"}) == virt::stats_state);
-    CHECK(app::stats_group_mask({"cpu_total", "block"}) == (virt::stats_cpu_total | virt::stats_block));
-    CHECK(app::stats_group_mask({"state", "cpu_total", "balloon", "vcpu", "interface", "block"}) ==
-          virt::default_stats_groups);
+    config::LibvirtConfig libvirt;
+    libvirt.uri = "qemu+ssh://hv1/system";
+    libvirt.read_only = false;
+    libvirt.nowait = false;
+    libvirt.keepalive_interval = 7s;
+    libvirt.keepalive_count = 3;
+    libvirt.reconnect_backoff_min = 250ms;
+    libvirt.reconnect_backoff_max = 9s;
+    libvirt.parallel = 4;
+
+    const virt::ConnectionOptions options = app::connection_options(libvirt);
+    CHECK(options.uri == "qemu+ssh://hv1/system");
+    CHECK_FALSE(options.read_only);
+    CHECK_FALSE(options.nowait);
+    CHECK(options.keepalive_interval == 7s);
+    CHECK(options.keepalive_count == 3);
+    CHECK(options.reconnect_backoff_min == 250ms);
+    CHECK(options.reconnect_backoff_max == 9s);
+    CHECK(options.parallel == 4);
 }
 
-TEST_CASE("stats_group_mask of a name given twice sets its bit once")
+TEST_CASE("connection_options of the default configuration opens read-only with NOWAIT")
 {
-    CHECK(app::stats_group_mask({"vcpu", "vcpu"}) == virt::stats_vcpu);
-}
-
-TEST_CASE("stats_group_mask of no names is the empty mask")
-{
-    CHECK(app::stats_group_mask({}) == 0u);
-}
-
-TEST_CASE("stats_group_mask refuses an unknown group, naming the setting and the group")
-{
-    try {
-        app::stats_group_mask({"state", "cpu_totl"});
-        FAIL("no ConfigError");
-    } catch (const config::ConfigError& e) {
-        const std::string what = e.what();
-        CHECK(what.find("libvirt.stats_groups") != std::string::npos);
-        CHECK(what.find("cpu_totl") != std::string::npos);
-    }
-}
-
-TEST_CASE("a pipeline with an invalid VMID pattern is refused with a ConfigError naming the setting")
-{
-    test_support::ManualClock clock;
-    config::Config config;
-    config.push.vmid_regex = "one-(\\d+";
-    try {
-        app::Pipeline pipeline(config, clock);
-        FAIL("no ConfigError");
-    } catch (const config::ConfigError& e) {
-        CHECK(std::string(e.what()).find("push.vmid_regex") != std::string::npos);
-    }
+    const virt::ConnectionOptions options = app::connection_options(config::LibvirtConfig{});
+    CHECK(options.read_only);
+    CHECK(options.nowait);
+    CHECK(options.parallel == config::LibvirtConfig{}.parallel);
 }

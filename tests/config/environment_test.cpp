@@ -28,7 +28,7 @@ TEST_CASE("every environment variable existing deployments use sets its key")
     CHECK(c.push.database == "one");
     CHECK(c.push.org == "acme");
     CHECK(c.push.token == "tok");
-    CHECK(c.push.api == "v2");
+    CHECK(c.push.api == config::PushApi::v2);
     CHECK(c.push.interval == 15s);
     CHECK(c.push.batch_max_lines == 250);
     CHECK(c.push.batch_max_sec == 2s);

@@ -14,23 +14,23 @@ config::Config unusual()
     c.libvirt.uri = "qemu+ssh://root@kvm1/system?keyfile=/k";
     c.libvirt.read_only = false;
     c.libvirt.timeout = 12s;
-    c.libvirt.stats_groups = {"state", "perf", "vm"};
+    c.libvirt.stats_groups = virt::stats_state | virt::stats_perf | virt::stats_vm;
     c.libvirt.keepalive_count = 0;
     c.libvirt.reconnect_backoff_min = 250ms;
     c.web.listen_addresses = {"127.0.0.1:9100", "[::1]:9101"};
     c.web.scrape_timeout = 1234ms;
     c.push.enabled = false;
     c.push.url = "https://influx.example.com:8086/prefix";
-    c.push.api = "v3";
+    c.push.api = config::PushApi::v3;
     c.push.database = "db: with \"quotes\" and \\ and # hash";
-    c.push.precision = "ms";
+    c.push.precision = config::Precision::ms;
     c.push.interval = 90s;
     c.push.batch_max_lines = 7;
     c.push.spool_max_bytes = 123456789;
-    c.push.vmid_regex = "^vm-(\\d+)\\.example$";
+    CHECK_FALSE(config::Pattern::compile("^vm-(\\d+)\\.example$", c.push.vmid_regex));
     c.push.extra_tags = {{"rack", "a1"}, {"zone", "eu west\nline"}, {"key:colon", "{value}"}};
     c.push.tls_insecure_skip_verify = true;
-    c.log.level = "debug";
+    c.log.level = util::LogLevel::debug;
     return c;
 }
 

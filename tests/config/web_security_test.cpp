@@ -38,8 +38,8 @@ TEST_CASE("an exporter-toolkit web config with TLS, client certificates and user
     CHECK(s.tls->cert_file == "/etc/vx/tls.crt");  // relative to the file's folder
     CHECK(s.tls->key_file == "/keys/tls.key");
     CHECK(s.tls->client_ca_file == "/etc/vx/ca.crt");
-    CHECK(s.tls->client_auth_type == "RequireAndVerifyClientCert");
-    CHECK(s.tls->min_version == "TLS13");
+    CHECK(s.tls->client_auth_type == config::ClientAuth::require_and_verify);
+    CHECK(s.tls->min_version == config::TlsVersion::tls13);
     CHECK(s.tls->cipher_suites == std::vector<std::string>{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
     CHECK_FALSE(s.tls->prefer_server_cipher_suites);
     CHECK(s.tls->curve_preferences == std::vector<std::string>{"X25519"});

@@ -33,7 +33,7 @@ log:
     CHECK(c.libvirt.uri == "qemu+ssh://root@kvm1/system");
     CHECK_FALSE(c.libvirt.read_only);
     CHECK(c.libvirt.timeout == 20s);
-    CHECK(c.libvirt.stats_groups == std::vector<std::string>{"state", "perf"});
+    CHECK(c.libvirt.stats_groups == (virt::stats_state | virt::stats_perf));
     CHECK(c.libvirt.keepalive_count == 3);
     CHECK(c.web.listen_addresses == std::vector<std::string>{"127.0.0.1:9100", "[::1]:9100"});
     CHECK(c.web.scrape_timeout == 2500ms);
@@ -43,7 +43,7 @@ log:
     CHECK(c.push.batch_max_lines == 100);
     CHECK(c.push.spool_max_bytes == 512ull << 20);
     CHECK(c.push.extra_tags == std::map<std::string, std::string>{{"rack", "a1"}, {"dc", "fra"}});
-    CHECK(c.log.level == "debug");
+    CHECK(c.log.level == util::LogLevel::debug);
     // Untouched keys keep their defaults.
     CHECK(c.push.interval == 5s);
     CHECK(c.web.telemetry_path == "/metrics");

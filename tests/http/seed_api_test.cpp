@@ -31,7 +31,7 @@ config::Config pushing_config()
     c.push.url = "https://writer:pw-SECRET@influx.example:8086";
     c.push.database = "vms";
     c.push.org = "ops";
-    c.push.api = "v2";
+    c.push.api = config::PushApi::v2;
     c.push.token = "tok-SECRET";
     c.push.interval = 7s;
     c.push.batch_max_lines = 250;

@@ -8,7 +8,7 @@ using influx::Outcome;
 
 namespace {
 
-config::PushConfig push(const std::string& api)
+config::PushConfig push(config::PushApi api)
 {
     config::PushConfig p;
     p.url = "http://127.0.0.1:8086/";
@@ -28,9 +28,9 @@ bool has(const std::vector<std::string>& v, const std::string& s)
 
 TEST_CASE("the v1 request goes to /write with db, rp and precision u for microseconds")
 {
-    auto p = push("v1");
+    auto p = push(config::PushApi::v1);
     p.retention_policy = "one week";
-    p.precision = "us";
+    p.precision = config::Precision::us;
     const auto r = influx::build_request(p, true);
     CHECK(r.url == "http://127.0.0.1:8086/write?db=vm%20stats&precision=u&rp=one%20week");
     CHECK(has(r.headers, "Authorization: Token tok-123"));
@@ -39,7 +39,7 @@ TEST_CASE("the v1 request goes to /write with db, rp and precision u for microse
 
 TEST_CASE("the v1 request uses basic auth when a user and no token is configured")
 {
-    auto p = push("v1");
+    auto p = push(config::PushApi::v1);
     p.token.clear();
     p.username = "writer";
     p.password = "pw";
@@ -52,15 +52,15 @@ TEST_CASE("the v1 request uses basic auth when a user and no token is configured
 
 TEST_CASE("the v2 request carries org, bucket (the database by default) and a Token header")
 {
-    const auto r = influx::build_request(push("v2"), true);
+    const auto r = influx::build_request(push(config::PushApi::v2), true);
     CHECK(r.url == "http://127.0.0.1:8086/api/v2/write?org=acme%20%26%20co&bucket=vm%20stats&precision=ns");
     CHECK(has(r.headers, "Authorization: Token tok-123"));
 }
 
 TEST_CASE("the v3 request goes to /api/v3/write_lp with a Bearer header and a long precision name")
 {
-    auto p = push("v3");
-    p.precision = "ms";
+    auto p = push(config::PushApi::v3);
+    p.precision = config::Precision::ms;
     const auto r = influx::build_request(p, true);
     CHECK(r.url == "http://127.0.0.1:8086/api/v3/write_lp?db=vm%20stats&precision=millisecond");
     CHECK(has(r.headers, "Authorization: Bearer tok-123"));
@@ -68,7 +68,7 @@ TEST_CASE("the v3 request goes to /api/v3/write_lp with a Bearer header and a lo
 
 TEST_CASE("the endpoint description for logs carries no credentials")
 {
-    auto p = push("v1");
+    auto p = push(config::PushApi::v1);
     p.url = "https://user:secret@influx.example:8086";
     const auto d = influx::describe(p);
     CHECK(d == "POST https://influx.example:8086/write (v1)");

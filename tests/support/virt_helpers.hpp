@@ -42,11 +42,16 @@ inline std::string demo_node_uri()
 // Connection options for tests: quick backoff so reconnects do not slow the suite.
 inline virt::ConnectionOptions options_for(const std::string& uri)
 {
-    virt::ConnectionOptions options;
-    options.uri = uri;
-    options.reconnect_backoff_min = std::chrono::milliseconds(50);
-    options.reconnect_backoff_max = std::chrono::milliseconds(200);
-    return options;
+    return virt::ConnectionOptions{
+        .uri = uri,
+        .read_only = true,
+        .nowait = true,
+        .keepalive_interval = std::chrono::seconds(5),
+        .keepalive_count = 5,
+        .reconnect_backoff_min = std::chrono::milliseconds(50),
+        .reconnect_backoff_max = std::chrono::milliseconds(200),
+        .parallel = 1,
+    };
 }
 
 // A started Connection that is connected (fails the test otherwise).

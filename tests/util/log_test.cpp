@@ -13,12 +13,12 @@ TEST_CASE("a log line names level and subsystem and keeps a hostile message on o
 
 TEST_CASE("log levels parse from their names and reject anything else")
 {
-    util::LogLevel level = util::LogLevel::info;
-    CHECK(util::parse_log_level("debug", level));
-    CHECK(level == util::LogLevel::debug);
-    CHECK(util::parse_log_level("warning", level));
-    CHECK(level == util::LogLevel::warn);
-    CHECK_FALSE(util::parse_log_level("verbose", level));
+    const auto parse = [](std::string_view text) {
+        return util::value_named<util::LogLevel>(util::log_level_names, text);
+    };
+    CHECK(parse("debug") == util::LogLevel::debug);
+    CHECK(parse("warning") == util::LogLevel::warn);
+    CHECK_FALSE(parse("verbose"));
 }
 
 TEST_CASE("a persistent condition is logged once until its message changes or it clears")

@@ -125,8 +125,7 @@ TEST_CASE("interface and block stats leave out the values the driver reports as 
 
 TEST_CASE("the test driver lacks keepalive and virDomainBlockStatsFlags, and the quirk is remembered")
 {
-    virt::detail::LiveConnection live({demo_node_uri(), true, 5, 5}, 1,
-                                      std::make_shared<virt::detail::CallbackRelay>());
+    virt::detail::LiveConnection live(options_for(demo_node_uri()), 1, std::make_shared<virt::detail::CallbackRelay>());
     CHECK(virConnectSetKeepAlive(live.get(), 5, 5) < 0);
     CHECK(virt::detail::last_error("virConnectSetKeepAlive").kind() == ErrorKind::unsupported);
 

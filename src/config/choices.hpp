@@ -1,0 +1,93 @@
+// The settings that are one of a fixed set of words, as enums, each with its one table of names: the
+// loaders parse with it, --print-config, /api/config and messages print with it, and nothing downstream
+// sees the word. Header-only and light (no YAML, no <regex>) so that influx's line protocol can use
+// Precision. Pure; nothing here throws.
+#pragma once
+
+#include <span>
+
+#include "util/log.hpp"
+#include "util/names.hpp"
+#include "virt/stats_groups.hpp"
+
+namespace config {
+
+// push.api: which InfluxDB write endpoint, authentication and precision spelling (influx/write_request).
+enum class PushApi { v1, v2, v3 };
+inline constexpr util::Named<PushApi> push_api_names[] = {
+    {PushApi::v1, "v1"}, {PushApi::v2, "v2"}, {PushApi::v3, "v3"}};
+
+// push.precision: the unit of line-protocol timestamps.
+enum class Precision { ns, us, ms, s };
+inline constexpr util::Named<Precision> precision_names[] = {
+    {Precision::ns, "ns"}, {Precision::us, "us"}, {Precision::ms, "ms"}, {Precision::s, "s"}};
+
+// tls_server_config.client_auth_type of the web security file: exporter-toolkit's names, Go's crypto/tls
+// semantics.
+enum class ClientAuth {
+    none,                // NoClientCert
+    request,             // RequestClientCert: asked for, not required, not verified
+    require_any,         // RequireAnyClientCert: required, not verified
+    verify_if_given,     // VerifyClientCertIfGiven
+    require_and_verify,  // RequireAndVerifyClientCert
+};
+inline constexpr util::Named<ClientAuth> client_auth_names[] = {
+    {ClientAuth::none, "NoClientCert"},
+    {ClientAuth::request, "RequestClientCert"},
+    {ClientAuth::require_any, "RequireAnyClientCert"},
+    {ClientAuth::verify_if_given, "VerifyClientCertIfGiven"},
+    {ClientAuth::require_and_verify, "RequireAndVerifyClientCert"},
+};
+// What each type asks of the TLS handshake (the server and the config check both read these).
+constexpr bool asks_for_client_cert(ClientAuth a) noexcept
+{
+    return a != ClientAuth::none;
+}
+constexpr bool requires_client_cert(ClientAuth a) noexcept
+{
+    return a == ClientAuth::require_any || a == ClientAuth::require_and_verify;
+}
+constexpr bool verifies_client_cert(ClientAuth a) noexcept
+{
+    return a == ClientAuth::verify_if_given || a == ClientAuth::require_and_verify;
+}
+
+// tls_server_config.min_version and max_version: what exporter-toolkit offers at or above TLS 1.2.
+enum class TlsVersion { tls12, tls13 };
+inline constexpr util::Named<TlsVersion> tls_version_names[] = {{TlsVersion::tls12, "TLS12"},
+                                                                {TlsVersion::tls13, "TLS13"}};
+
+// Each enum's table, by overload, for code generic over the kind of setting (fields.cpp, render.cpp).
+constexpr std::span<const util::Named<PushApi>> names(PushApi) noexcept
+{
+    return push_api_names;
+}
+constexpr std::span<const util::Named<Precision>> names(Precision) noexcept
+{
+    return precision_names;
+}
+constexpr std::span<const util::Named<ClientAuth>> names(ClientAuth) noexcept
+{
+    return client_auth_names;
+}
+constexpr std::span<const util::Named<TlsVersion>> names(TlsVersion) noexcept
+{
+    return tls_version_names;
+}
+constexpr std::span<const util::Named<util::LogLevel>> names(util::LogLevel) noexcept
+{
+    return util::log_level_names;
+}
+constexpr std::span<const util::Named<virt::StatsGroup>> names(virt::StatsGroup) noexcept
+{
+    return virt::stats_group_names;
+}
+
+// The name of `value` in its table ("v2", "ms", "RequireAndVerifyClientCert", "warn", "cpu_total").
+template <class E>
+constexpr std::string_view name_of(E value) noexcept
+{
+    return util::name_of(names(E{}), value);
+}
+
+}  // namespace config
