@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bench/synthetic_snapshot.hpp"
+#include "prom/exposition.hpp"
 #include "prom/families.hpp"
 
 namespace {

@@ -10,41 +10,18 @@
 
 #include "app/pipeline.hpp"
 #include "app/push.hpp"
+#include "app/reload.hpp"
 #include "collect/snapshot_json.hpp"
 #include "http/capacity.hpp"
 #include "http/seed_api.hpp"
 #include "http/server.hpp"
 #include "http/web_security_state.hpp"
-#include "prom/snapshot_collectable.hpp"
+#include "prom/exposition.hpp"
 #include "util/error_chain.hpp"
 #include "util/log.hpp"
 
 namespace app {
 namespace {
-
-// SIGHUP: what can change live changes live; the rest is reported as needing a restart.
-void reload(config::Config& current, const config::Flags& flags, Pipeline& pipeline)
-{
-    config::Config next;
-    try {
-        next = config::load(flags);
-    } catch (const std::exception& e) {
-        util::log_error("config", std::string("reload rejected, keeping the running configuration: ") + e.what());
-        return;
-    }
-    config::Config live_part = current;
-    live_part.log = next.log;
-    live_part.libvirt.device_cache_ttl = next.libvirt.device_cache_ttl;
-    util::set_log_level(next.log.level);
-    pipeline.cache().set_ttl(next.libvirt.device_cache_ttl);
-    if (!live_part.same_settings(next))
-        util::log_warn("config",
-                       "reloaded; log level and device_cache_ttl applied, other changes take effect "
-                       "after a restart");
-    else
-        util::log_info("config", "reloaded");
-    current = live_part;
-}
 
 // The effective configuration as /api/config and the seed's /api/telemetry/config show it: rendered
 // (secrets masked) at start and after each reload on the main thread, read by HTTP threads.
@@ -137,7 +114,7 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         const auto& clock = util::SystemClock::instance();
         Pipeline pipeline(config, clock);
         pipeline.start();
-        prom::SnapshotCollectable metrics(pipeline.store(), pipeline.cache(), clock, config.web.scrape_timeout);
+        prom::Exposition metrics(pipeline.store(), pipeline.cache(), clock, config.web.scrape_timeout);
         // Before the server exists: HTTP threads read what set_push_status installs.
         auto pusher = make_pusher(config, pipeline.store());
         if (pusher) metrics.set_push_status([p = pusher.get()] { return push_status(p->stats()); });
@@ -184,7 +161,7 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
                 continue;
             }
             if (sig == SIGHUP) {
-                reload(config, flags, pipeline);
+                reload(config, flags, pipeline.cache());
                 rendered_config.set(config);
                 continue;
             }

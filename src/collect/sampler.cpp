@@ -1,5 +1,7 @@
 #include "collect/sampler.hpp"
 
+#include <utility>
+
 #include "collect/stats_parser.hpp"
 #include "util/error_chain.hpp"
 #include "util/internal_errors.hpp"
@@ -57,7 +59,7 @@ void link_device_info(DomainSample& sample)
 }
 
 Sampler::Sampler(virt::DomainSource& source, DeviceCache& cache, const util::Clock& clock, SamplerOptions options)
-    : source_(source), cache_(cache), clock_(clock), options_(options), fill_in_(source)
+    : source_(source), cache_(cache), clock_(clock), options_(std::move(options)), fill_in_(source)
 {
 }
 

@@ -134,7 +134,7 @@ public:
         // libvirtd's own process: numbers about the daemon, not the guest. Keep none of them.
         if (sample_.id < 0) sample_.cpu = CpuStats{};
         for (auto& v : vcpus_)
-            if (v) sample_.vcpus.push_back(std::move(*v));
+            if (v) sample_.vcpus.push_back(*v);
         finish_devices(nics_, sample_.nics);
         finish_devices(disks_, sample_.disks);
         return std::move(sample_);

@@ -44,8 +44,7 @@ bool valid_host(std::string_view h)
 
 Problem listen_address_problem(const std::string& address)
 {
-    const Problem bad =
-        "must be [host]:port like \":9177\", \"127.0.0.1:9177\" or \"[::1]:9177\", got \"" + address + "\"";
+    Problem bad = "must be [host]:port like \":9177\", \"127.0.0.1:9177\" or \"[::1]:9177\", got \"" + address + "\"";
     if (has_space_or_control(address)) return bad;
     const auto colon = address.rfind(':');
     if (colon == std::string::npos) return bad;

@@ -43,8 +43,7 @@ bool scale(std::int64_t whole, std::int64_t frac, std::int64_t frac_scale, std::
 Problem parse_duration_ms(std::string_view text, std::int64_t& ms)
 {
     const std::string shown(text);
-    const Problem bad =
-        "must be a duration in seconds or with a unit (5, 2.5, 500ms, 10s, 5m, 1h), got \"" + shown + "\"";
+    Problem bad = "must be a duration in seconds or with a unit (5, 2.5, 500ms, 10s, 5m, 1h), got \"" + shown + "\"";
     std::string_view s = trim(text);
     bool negative = false;
     if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
@@ -62,12 +61,10 @@ Problem parse_duration_ms(std::string_view text, std::int64_t& ms)
         const std::string unit = util::ascii_lower(s.substr(0, n));
         s.remove_prefix(n);
         std::int64_t unit_ms = 0;
-        if (unit.empty() && first && s.empty())
-            unit_ms = 1000;  // a bare number is seconds
+        if (unit == "s" || (unit.empty() && first && s.empty()))  // a bare number is seconds
+            unit_ms = 1000;
         else if (unit == "ms")
             unit_ms = 1;
-        else if (unit == "s")
-            unit_ms = 1000;
         else if (unit == "m")
             unit_ms = 60'000;
         else if (unit == "h")
@@ -104,7 +101,7 @@ Problem parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& 
 
 Problem parse_bytes(std::string_view text, std::uint64_t& out)
 {
-    const Problem bad =
+    Problem bad =
         "must be a size in bytes or with a unit (1048576, 512MiB, 1GiB, 10GB), got \"" + std::string(text) + "\"";
     std::string_view s = trim(text);
     std::int64_t whole, frac, frac_scale;

@@ -141,7 +141,7 @@ private:
 
     std::string file(const YAML::Node& v, const std::string& path)
     {
-        const std::string f = scalar(v, path);
+        std::string f = scalar(v, path);  // not const: returned, so moved
         if (f.empty() || f.front() == '/') return f;
         return folder_ + f;
     }

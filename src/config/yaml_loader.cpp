@@ -83,7 +83,7 @@ private:
             std::set<std::string> seen;
             for (auto it = v.begin(); it != v.end(); ++it) {
                 const std::string name = key_text(it->first, path);
-                const std::string item = path + "." + name;
+                const std::string item = std::string(path).append(".").append(name);
                 unique(seen, it->first, item);
                 if (!it->second.IsScalar() && !it->second.IsNull())
                     fail(it->first, item, std::string("must be a string, got ") + kind_name(it->second));

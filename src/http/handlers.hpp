@@ -15,11 +15,11 @@ namespace http {
 
 class MetricsHandler : public CivetHandler {
 public:
-    explicit MetricsHandler(const prom::SnapshotCollectable& metrics) : metrics_(metrics) {}
+    explicit MetricsHandler(const prom::Exposition& metrics) : metrics_(metrics) {}
     bool handleGet(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
-    const prom::SnapshotCollectable& metrics_;
+    const prom::Exposition& metrics_;
 };
 
 // GET /: the landing page, with the push's pause/resume button for a client that may use it.

@@ -2,7 +2,7 @@
 
 #include "http/handlers.hpp"
 #include "http/response.hpp"
-#include "prom/snapshot_collectable.hpp"
+#include "prom/exposition.hpp"
 #include "util/internal_errors.hpp"
 
 namespace http {

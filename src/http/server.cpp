@@ -65,7 +65,7 @@ std::string civetweb_listening_port(const std::string& address, bool have_ipv6)
     return host + ":" + std::to_string(port);
 }
 
-Server::Server(const ServerOptions& options, const prom::SnapshotCollectable& metrics, StatusSource status)
+Server::Server(const ServerOptions& options, const prom::Exposition& metrics, StatusSource status)
 {
     const bool have_ipv6 = mg_check_feature(8) != 0;
     const bool tls = options.security && options.security->tls_enabled();

@@ -29,7 +29,7 @@ class CivetAuthHandler;
 #include "prom/families.hpp"
 
 namespace prom {
-class SnapshotCollectable;
+class Exposition;
 }
 
 namespace http {
@@ -64,7 +64,7 @@ struct StatusSource {
 
 class Server {
 public:
-    Server(const ServerOptions& options, const prom::SnapshotCollectable& metrics, StatusSource status);
+    Server(const ServerOptions& options, const prom::Exposition& metrics, StatusSource status);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

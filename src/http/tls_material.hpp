@@ -21,6 +21,7 @@
 #include "config/web_security.hpp"
 
 using SSL = struct ssl_st;
+// NOLINTNEXTLINE(readability-identifier-naming): OpenSSL's own name for its type, as <openssl/ssl.h> declares it
 using SSL_CTX = struct ssl_ctx_st;
 
 namespace http {

@@ -143,8 +143,8 @@ void Pusher::spill(std::vector<std::string> lines, bool overflow)
     // In spool-sized pieces, so a replayed segment is never more than one batch.
     for (std::size_t i = 0; i < lines.size(); i += config_.batch_max_lines) {
         const auto end = std::min(lines.size(), i + config_.batch_max_lines);
-        std::vector<std::string> part(std::make_move_iterator(lines.begin() + i),
-                                      std::make_move_iterator(lines.begin() + end));
+        std::vector<std::string> part(std::make_move_iterator(lines.begin() + static_cast<std::ptrdiff_t>(i)),
+                                      std::make_move_iterator(lines.begin() + static_cast<std::ptrdiff_t>(end)));
         if (spool_.store(part)) continue;
         std::lock_guard lock(mu_);
         stats_.lines_dropped += part.size();
@@ -168,8 +168,9 @@ Pusher::Delivery Pusher::deliver(std::vector<std::string> lines)
     }
     if (r.outcome == Outcome::too_large && lines.size() > 1) {
         // 413: the server takes smaller bodies; each half on its own.
-        std::vector<std::string> right(std::make_move_iterator(lines.begin() + lines.size() / 2),
-                                       std::make_move_iterator(lines.end()));
+        std::vector<std::string> right(
+            std::make_move_iterator(lines.begin() + static_cast<std::ptrdiff_t>(lines.size() / 2)),
+            std::make_move_iterator(lines.end()));
         lines.resize(lines.size() / 2);
         Delivery left = deliver(std::move(lines));
         if (!left.undelivered.empty()) {

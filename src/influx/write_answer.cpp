@@ -12,7 +12,7 @@ namespace influx {
 namespace {
 
 using std::chrono::seconds;
-constexpr long long kMaxRetryAfter = 24 * 3600;  // a server asking for more is wrong: our own cap applies
+constexpr long long max_retry_after = 24LL * 3600;  // a server asking for more is wrong: our own cap applies
 
 // Digits at the start of `text` as a number; saturates instead of failing on overflow, so a hostile
 // "dropped=99999999999999999999999" reads as "very many" (then bounded by the batch), never as an error.
@@ -135,12 +135,12 @@ std::optional<seconds> parse_retry_after(std::string_view value, std::chrono::sy
     if (value.empty()) return std::nullopt;
     if (value.find_first_not_of("0123456789") == std::string_view::npos) {
         const auto secs = leading_number(value);  // saturates: "99999999999999999999" is "a long time"
-        return seconds(static_cast<long long>(std::min<unsigned long long>(*secs, kMaxRetryAfter)));
+        return seconds(static_cast<long long>(std::min<unsigned long long>(*secs, max_retry_after)));
     }
     const auto at = http_date_unix(value);
     if (!at) return std::nullopt;  // negative, fractional or garbage: as if absent
     const long long now_unix = std::chrono::duration_cast<seconds>(now.time_since_epoch()).count();
-    return seconds(std::clamp(*at - now_unix, 0LL, kMaxRetryAfter));
+    return seconds(std::clamp(*at - now_unix, 0LL, max_retry_after));
 }
 
 WriteResult transport_error(std::string message)

@@ -25,15 +25,15 @@ enum class Outcome {
 };
 
 // The parts of an HTTP answer the classification reads. The Writer bounds what it stores: `body` at
-// kMaxAnswerBody bytes, each header value at kMaxHeaderValue.
+// max_answer_body bytes, each header value at max_header_value.
 struct Answer {
     long status = 0;
     std::string body;
     std::string retry_after;  // the Retry-After header's value, "" when absent
 };
 
-inline constexpr std::size_t kMaxAnswerBody = 64 * 1024;
-inline constexpr std::size_t kMaxHeaderValue = 256;
+inline constexpr std::size_t max_answer_body = std::size_t{64} * 1024;
+inline constexpr std::size_t max_header_value = 256;
 
 struct WriteResult {
     Outcome outcome = Outcome::network_error;

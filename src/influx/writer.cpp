@@ -9,15 +9,15 @@
 namespace influx {
 namespace {
 
-// The body is kept up to kMaxAnswerBody (error messages are short); the rest is read and discarded, so
+// The body is kept up to max_answer_body (error messages are short); the rest is read and discarded, so
 // the connection stays usable and a huge or endless body costs no memory (push.timeout ends the latter).
 std::size_t read_body(char* data, std::size_t size, std::size_t n, void* out) noexcept
 {
     auto* answer = static_cast<Answer*>(out);
     const std::size_t bytes = size * n;
     try {
-        if (answer->body.size() < kMaxAnswerBody)
-            answer->body.append(data, std::min(bytes, kMaxAnswerBody - answer->body.size()));
+        if (answer->body.size() < max_answer_body)
+            answer->body.append(data, std::min(bytes, max_answer_body - answer->body.size()));
     } catch (...) {
         return 0;  // out of memory: curl ends the transfer with a write error, a network_error for us
     }
@@ -41,7 +41,7 @@ std::size_t read_header(char* data, std::size_t size, std::size_t n, void* out) 
             answer->retry_after.clear();
             answer->body.clear();
         } else if (constexpr std::string_view name = "retry-after:"; has_name(line, name)) {
-            answer->retry_after.assign(line.substr(name.size(), kMaxHeaderValue));
+            answer->retry_after.assign(line.substr(name.size(), max_header_value));
         }
     } catch (...) {
         return 0;

@@ -73,9 +73,9 @@ void write_exporter_families(const Scrape& scrape, const DomainLabels&, TextWrit
     out.family({"virt_exporter_internal_errors_total",
                 "Errors caught at a thread's boundary (a bug, or an exception nobody expected); the thread went on.",
                 Type::counter});
-    for (std::size_t i = 0; i < util::kThreadRoles.size(); ++i) {
+    for (std::size_t i = 0; i < util::thread_roles.size(); ++i) {
         std::string role;
-        append_label(role, "thread", util::thread_role_name(util::kThreadRoles[i]));
+        append_label(role, "thread", util::thread_role_name(util::thread_roles[i]));
         out.sample(role, st.internal_errors[i]);
     }
     if (!snap) return;

@@ -1,4 +1,5 @@
-// Every metric group of /metrics, one file each; render_text() writes them all for one scrape.
+// Every metric group of /metrics, one file each (prom/*_families.cpp), and the inputs they write from;
+// prom/exposition.hpp writes them all for one scrape.
 // A new group is one new file and one line in the group lists below.
 //
 // Pure functions of their inputs: called on an HTTP thread at scrape time, they read an immutable
@@ -44,8 +45,8 @@ struct ExporterStatus {
     std::string version;
     std::optional<PushStatus> push;             // empty when no push is configured
     std::optional<util::ProcessStats> process;  // empty where /proc cannot be read
-    // util::internal_errors() of each role, in util::kThreadRoles' order.
-    std::array<std::uint64_t, util::kThreadRoles.size()> internal_errors{};
+    // util::internal_errors() of each role, in util::thread_roles' order.
+    std::array<std::uint64_t, util::thread_roles.size()> internal_errors{};
 };
 
 struct Scrape {
@@ -73,17 +74,5 @@ inline constexpr GroupWriter groups[] = {
     write_memory_families,   write_interface_families, write_block_families,
     write_extra_families,    write_push_families,      write_process_families,
 };
-
-// The exposition of one scrape (Prometheus text format 0.0.4): every group in order, into `out`
-// (finish()ed at the end). The functions below are defined beside SnapshotCollectable::render, their
-// caller, in snapshot_collectable.cpp.
-void write_exposition(const Scrape& scrape, TextWriter& out);
-// The whole text in one string.
-std::string render_text(const Scrape& scrape);
-// The same text gzip-compressed (RFC 1952), compressed as it is written, 64 KiB at a time: the text
-// never exists whole, only the compressed body. Level 1 by default: on a 1000-domain scrape it is 3×
-// faster than zlib's default 6 (66 vs 188 ms) for an 11 % larger body (1.65 vs 1.49 MB). Throws
-// std::runtime_error if zlib fails.
-std::string render_gzip(const Scrape& scrape, int level = 1);
 
 }  // namespace prom

@@ -11,7 +11,7 @@ namespace {
 constexpr int gzip_window_bits = 15 + 16;  // a 32 KiB window; +16: gzip header and trailer instead of zlib's
 
 // Output grows by at least this much, so small pieces of input do not each cost a reallocation.
-constexpr std::size_t min_output_growth = 64 * 1024;
+constexpr std::size_t min_output_growth = std::size_t{64} * 1024;
 
 Bytef* bytes_of(const char* p)
 {

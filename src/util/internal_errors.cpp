@@ -8,7 +8,7 @@
 namespace util {
 namespace {
 
-std::array<std::atomic<std::uint64_t>, kThreadRoles.size()> counts{};
+std::array<std::atomic<std::uint64_t>, thread_roles.size()> counts{};
 
 LogOnce& log_once()
 {

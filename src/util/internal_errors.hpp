@@ -21,7 +21,7 @@ enum class ThreadRole {
     collection,         // collect: collections (and their split shares)
     http,               // http: CivetWeb's workers, in our handlers
 };
-inline constexpr std::array kThreadRoles{ThreadRole::push_collector, ThreadRole::push_sender,
+inline constexpr std::array thread_roles{ThreadRole::push_collector, ThreadRole::push_sender,
                                          ThreadRole::libvirt_events, ThreadRole::libvirt_reconnect,
                                          ThreadRole::collection,     ThreadRole::http};
 

@@ -1,9 +1,8 @@
-// virt::Connection's DomainSource calls: one bulk virConnectGetAllDomainStats per collection (or, with
-// libvirt.parallel > 1, the split collection of split_stats.hpp), and the per-domain calls the fill-in
-// falls back to. Every call runs on the connection current when it
+// virt::Connection's DomainSource calls: one bulk virConnectGetAllDomainStats per collection
+// (stats_call.hpp; with libvirt.parallel > 1, the split collection of split_stats.hpp), and the
+// per-domain calls the fill-in falls back to (domain_calls.hpp). Every call runs on the connection current when it
 // started (kept alive by its shared_ptr); a call failing with ErrorKind::disconnected reports the
 // connection lost so the reconnect thread replaces it at once.
-#include <unordered_map>
 #include <utility>
 
 #include "virt/connection.hpp"
@@ -42,30 +41,6 @@ auto on_domain(Connection::Impl& impl, const DomainRef& domain, Fn&& fn)
     });
 }
 
-// One virConnectGetAllDomainStats for every domain (libvirt.parallel 1).
-std::vector<DomainStatsRecord> all_stats(Connection::Impl& impl, LiveConnection& live, unsigned groups)
-{
-    detail::StatsRecordList records;
-    const int n = detail::call_stats(
-        impl.options.nowait, live.quirks(), "virConnectGetAllDomainStats",
-        [&](unsigned flags, detail::StatsRecordList& out) {
-            virDomainStatsRecordPtr* raw = nullptr;
-            const int count = virConnectGetAllDomainStats(live.get(), groups, &raw, flags);
-            out.reset(raw);
-            return count;
-        },
-        records);
-
-    std::vector<DomainStatsRecord> out;
-    detail::append_records(records, n, out);
-    std::unordered_map<std::string, detail::SharedDomain> handles;
-    for (int i = 0; i < n && records[i]; ++i)
-        if (auto handle = detail::ref_domain(records[i]->dom))
-            handles.emplace(out[static_cast<std::size_t>(i)].domain.uuid, std::move(handle));
-    live.remember_domains(std::move(handles));
-    return out;
-}
-
 }  // namespace
 
 std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
@@ -73,7 +48,7 @@ std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
     return on_connection(*impl_, [&](LiveConnection& live) {
         if (impl_->options.parallel > 1)
             return detail::split_stats(live, groups, impl_->options.nowait, impl_->log_once);
-        return all_stats(*impl_, live, groups);
+        return detail::all_stats(live, groups, impl_->options.nowait);
     });
 }
 

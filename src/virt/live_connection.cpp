@@ -174,7 +174,7 @@ void LiveConnection::register_callbacks()
         const int id =
             virConnectDomainEventRegisterAny(conn_.get(), nullptr, spec.id, spec.callback, event_box.get(), free_box);
         if (id >= 0) {
-            event_box.release();
+            static_cast<void>(event_box.release());  // libvirt owns the box now; free_box deletes it
             event_callback_ids_.push_back(id);
             continue;
         }

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <climits>
+#include <unordered_map>
+#include <utility>
 
 #include "util/log.hpp"
 #include "virt/libvirt_error.hpp"
@@ -66,6 +68,29 @@ void append_records(const StatsRecordList& list, int n, std::vector<DomainStatsR
         const virDomainStatsRecordPtr rec = list[i];
         out.push_back(DomainStatsRecord{domain_ref(rec->dom), convert_typed_params(rec->params, rec->nparams)});
     }
+}
+
+std::vector<DomainStatsRecord> all_stats(LiveConnection& live, unsigned groups, bool nowait)
+{
+    StatsRecordList records;
+    const int n = call_stats(
+        nowait, live.quirks(), "virConnectGetAllDomainStats",
+        [&live, groups](unsigned flags, StatsRecordList& out) {
+            virDomainStatsRecordPtr* raw = nullptr;
+            const int count = virConnectGetAllDomainStats(live.get(), groups, &raw, flags);
+            out.reset(raw);
+            return count;
+        },
+        records);
+
+    std::vector<DomainStatsRecord> out;
+    append_records(records, n, out);
+    std::unordered_map<std::string, SharedDomain> handles;
+    for (int i = 0; i < n && records[i]; ++i)
+        if (auto handle = ref_domain(records[i]->dom))
+            handles.emplace(out[static_cast<std::size_t>(i)].domain.uuid, std::move(handle));
+    live.remember_domains(std::move(handles));
+    return out;
 }
 
 }  // namespace virt::detail

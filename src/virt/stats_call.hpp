@@ -1,5 +1,6 @@
-// The pieces the single bulk call and the split collection (libvirt.parallel > 1) share: NOWAIT with
-// its per-connection fallback, and turning libvirt's record list into DomainStatsRecords. Private to
+// The bulk stats call: the single virConnectGetAllDomainStats of libvirt.parallel 1 (all_stats), and
+// the pieces the split collection (libvirt.parallel > 1, split_stats.hpp) shares with it: NOWAIT with its
+// per-connection fallback, and turning libvirt's record list into DomainStatsRecords. Private to
 // src/virt.
 //
 // Thread-safety: any thread; libvirt's last error is per thread, so a StatsCall must run on the thread
@@ -34,5 +35,9 @@ std::string uuid_of(virDomainPtr dom);
 
 // Appends the first `n` records of `list` as DomainStatsRecords, in order.
 void append_records(const StatsRecordList& list, int n, std::vector<DomainStatsRecord>& out);
+
+// The collection of libvirt.parallel 1: one virConnectGetAllDomainStats for every domain on `live`
+// (through call_stats), whose domain handles `live` keeps for the per-domain calls that follow.
+std::vector<DomainStatsRecord> all_stats(LiveConnection& live, unsigned groups, bool nowait);
 
 }  // namespace virt::detail

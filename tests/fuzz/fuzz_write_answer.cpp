@@ -37,8 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FuzzedDataProvider in(data, size);
     influx::Answer answer;
     answer.status = static_cast<long>(in.ConsumeIntegralInRange<int>(-1, 1100));
-    answer.retry_after = in.ConsumeRandomLengthString(influx::kMaxHeaderValue);
-    answer.body = in.ConsumeRemainingBytesAsString().substr(0, influx::kMaxAnswerBody);
+    answer.retry_after = in.ConsumeRandomLengthString(influx::max_header_value);
+    answer.body = in.ConsumeRemainingBytesAsString().substr(0, influx::max_answer_body);
 
     const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'796'558'400));
     const influx::WriteResult r = influx::classify(answer, now);
@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (answer.status < 100 || answer.status > 999)
         check(r.outcome == influx::Outcome::network_error, "no status is a network error");
 
-    (void)util::parse_json(answer.body, {.max_depth = 8, .max_bytes = influx::kMaxAnswerBody});
+    (void)util::parse_json(answer.body, {.max_depth = 8, .max_bytes = influx::max_answer_body});
     (void)influx::parse_retry_after(answer.retry_after, now);
     return 0;
 }

@@ -6,7 +6,7 @@
 #include "http/handlers.hpp"
 #include "http/response.hpp"
 #include "http/server.hpp"
-#include "prom/snapshot_collectable.hpp"
+#include "prom/exposition.hpp"
 #include "support/http_get.hpp"
 #include "support/manual_clock.hpp"
 #include "support/sample_snapshot.hpp"
@@ -27,7 +27,7 @@ struct Rig {
                                      return test_support::sample_snapshot();
                                  },
                                  clock, 0ms};
-    prom::SnapshotCollectable metrics{store, cache, clock, 2000ms};
+    prom::Exposition metrics{store, cache, clock, 2000ms};
     http::Server server{
         http::ServerOptions{{"127.0.0.1:0"}, "/metrics", 4, 5000ms, nullptr}, metrics,
         http::StatusSource{"test:///demo", [this] { return connected.load(); }, [this] { return store.latest(); },

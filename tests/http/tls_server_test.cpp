@@ -8,7 +8,7 @@
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "http/web_security_state.hpp"
-#include "prom/snapshot_collectable.hpp"
+#include "prom/exposition.hpp"
 #include "support/manual_clock.hpp"
 #include "support/sample_snapshot.hpp"
 #include "support/temp_dir.hpp"
@@ -75,7 +75,7 @@ struct Rig {
     test_support::ManualClock clock;
     collect::DeviceCache cache{clock, 300s};
     collect::SnapshotStore store{[] { return test_support::sample_snapshot(); }, clock, 0ms};
-    prom::SnapshotCollectable metrics{store, cache, clock, 2000ms};
+    prom::Exposition metrics{store, cache, clock, 2000ms};
     std::shared_ptr<http::WebSecurityState> security;
     std::unique_ptr<http::Server> server;
 

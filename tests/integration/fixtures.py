@@ -29,6 +29,28 @@ def workdir(prefix):
     return path
 
 
+def _yaml_value(value):
+    """A scalar as the configuration files have it: strings double-quoted (JSON escapes are YAML's)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(str(value))
+
+
+def exporter_config(path, libvirt=None, web=None, push=None, extra=""):
+    """Writes an exporter configuration file at `path` and returns the path. Each of libvirt, web and push
+    is a dict of that section's settings, written in this order; `extra` is appended as it is (more
+    settings of the last section, indented by two spaces, or whole sections)."""
+    text = ""
+    for section, settings in (("libvirt", libvirt), ("web", web), ("push", push)):
+        if settings:
+            text += f"{section}:\n" + "".join(f"  {k}: {_yaml_value(v)}\n" for k, v in settings.items())
+    with open(path, "w") as f:
+        f.write(text + extra)
+    return path
+
+
 def free_port():
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
         s.bind(("127.0.0.1", 0))

@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from fixtures import Exporter, SessionLibvirtd, wait_until, workdir
+from fixtures import Exporter, SessionLibvirtd, exporter_config, wait_until, workdir
 from tap import Tap
 
 # Values the test driver derives from the clock (times and the NIC and disk counters): they move between
@@ -21,10 +21,8 @@ COUNTER = ("rx_", "tx_", "rd_", "wr_", "fl_")
 
 
 def config(work, parallel):
-    path = os.path.join(work, f"parallel-{parallel}.yaml")
-    with open(path, "w") as f:
-        f.write(f"libvirt:\n  parallel: {parallel}\nweb:\n  max_snapshot_age: 0\n")
-    return path
+    return exporter_config(os.path.join(work, f"parallel-{parallel}.yaml"), libvirt={"parallel": parallel},
+                           web={"max_snapshot_age": 0})
 
 
 def once(exporter, uri, cfg):

@@ -16,147 +16,151 @@ import time
 from fixtures import workdir, Exporter, Prometheus, http_get, wait_until
 from tap import Tap
 
-exporter_bin, source_dir = sys.argv[1], sys.argv[2]
-tap = Tap()
-work = workdir("vexp-prom-")
-SERIES = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$")
+def main():
+    exporter_bin, source_dir = sys.argv[1], sys.argv[2]
+    tap = Tap()
+    work = workdir("vexp-prom-")
+    SERIES = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$")
 
-
-def parse_text(text):
-    """{family: [(labels_text, value)]} from the text format (enough for our own output)."""
-    out = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        m = SERIES.match(line)
-        out.setdefault(m.group(1), []).append((m.group(2) or "", float(m.group(3))))
-    return out
-
-
-def once(uri):
-    p = subprocess.run([exporter_bin, "--once", "--libvirt.uri", uri], capture_output=True, text=True, timeout=60)
-    return {d["name"]: d for d in json.loads(p.stdout)["domains"]}
-
-
-def series_value(prom, query, at=None):
-    result = prom.query(query, at)
-    assert len(result) == 1, f"{query}: {len(result)} series"
-    return float(result[0]["value"][1])
-
-
-def check_node(node_file, hostile, uri=None):
-    uri = uri or f"test://{source_dir}/{node_file}"
-    exp = Exporter(exporter_bin, work, uri)
-    prom = None
-    try:
-        prom = Prometheus(work, [f"127.0.0.1:{exp.port}"])
-        tap.run(f"{node_file}: Prometheus sees the target up",
-                lambda: wait_until(lambda: prom.query('up{job="virt"} == 1'), 60, "up == 1"))
-        before = once(uri)
-        # Two scrapes after `before`, so the instant query sees data at least as new.
-        seq = series_value(prom, "virt_exporter_collections_total")
-        wait_until(lambda: series_value(prom, "virt_exporter_collections_total") >= seq + 2, 20, "two more scrapes")
-        scraped = parse_text(exp.metrics())
-        # Prometheus goes on scraping: the values are read as they were before `after`, whose read starts
-        # later (a query "now" on a slow machine could see a scrape newer than `after`).
-        read_at = time.time()
-        after = once(uri)
-
-        for family, series in sorted(scraped.items()):
-            if family.startswith("virt_exporter_") or family == "libvirt_up":
+    def parse_text(text):
+        """{family: [(labels_text, value)]} from the text format (enough for our own output)."""
+        out = {}
+        for line in text.splitlines():
+            if not line or line.startswith("#"):
                 continue
-            def same_count(f=family, n=len(series)):
-                got = len(prom.query('{__name__="%s"}' % f))
-                assert got == n, f"{got} series in Prometheus, {n} in the scrape"
-            tap.run(f"{node_file}: {family} has {len(series)} series in Prometheus", same_count)
+            m = SERIES.match(line)
+            out.setdefault(m.group(1), []).append((m.group(2) or "", float(m.group(3))))
+        return out
 
-        for name, d in before.items():
-            sel = '{domain="%s"}' % name.replace("\\", "\\\\").replace('"', '\\"')
-            if "maximum" in d["balloon"]:
-                tap.run(f"{name}: maximum memory equals --once",
-                        lambda s=sel, d=d: series_value(prom, "libvirt_domain_info_maximum_memory_bytes" + s)
-                        == d["balloon"]["maximum"] * 1024)
-            if "time" in d["cpu"]:
-                def cpu_within(s=sel, n=name):
-                    v = series_value(prom, "libvirt_domain_info_cpu_time_seconds_total" + s, read_at)
-                    lo, hi = before[n]["cpu"]["time"] / 1e9, after[n]["cpu"]["time"] / 1e9
-                    assert lo - 1e-6 <= v <= hi + 1e-6, f"{lo} <= {v} <= {hi}"
-                tap.run(f"{name}: CPU time within the two --once reads", cpu_within)
-            for nic in d["nics"]:
-                def rx_within(s=sel, n=name, dev=nic["name"]):
-                    q = 'libvirt_domain_interface_stats_receive_bytes_total{domain=%s,target_device="%s"}' % (
-                        s[8:-1], dev)
-                    v = series_value(prom, q, read_at)
-                    lo = next(x for x in before[n]["nics"] if x["name"] == dev)["rx_bytes"]
-                    hi = next(x for x in after[n]["nics"] if x["name"] == dev)["rx_bytes"]
-                    assert lo <= v <= hi, f"{lo} <= {v} <= {hi}"
-                tap.run(f"{name}/{nic['name']}: rx bytes within the two --once reads", rx_within)
+    def once(uri):
+        p = subprocess.run([exporter_bin, "--once", "--libvirt.uri", uri], capture_output=True, text=True, timeout=60)
+        return {d["name"]: d for d in json.loads(p.stdout)["domains"]}
 
-        if hostile:
-            def labels_round_trip():
-                got = {r["metric"]["domain"] for r in prom.query("libvirt_domain_info")}
-                assert got == set(before), f"{got} != {set(before)}"
-                sources = {r["metric"].get("source_file") for r in prom.query("libvirt_domain_block_stats_info")}
-                want = {b["info"]["source"] for d in before.values() for b in d["disks"]}
-                assert sources == want, f"{sources!r} != {want!r}"
-            tap.run(f"{node_file}: quotes, backslashes, newlines and non-ASCII survive in labels", labels_round_trip)
+    def series_value(prom, query, at=None):
+        result = prom.query(query, at)
+        assert len(result) == 1, f"{query}: {len(result)} series"
+        return float(result[0]["value"][1])
 
-        def promtool_accepts():
-            text = exp.metrics()
-            p = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
-            assert p.returncode == 0 and not p.stdout.strip() and not p.stderr.strip(), p.stdout + p.stderr
-        tap.run(f"{node_file}: promtool check metrics reports nothing on a live scrape", promtool_accepts)
-    finally:
-        if prom:
-            prom.stop()
-        code = exp.stop()
-        tap.check(code == 0, f"{node_file}: exporter exits 0 on SIGTERM", exp.output()[-2000:])
+    def check_node(node_file, hostile, uri=None):
+        uri = uri or f"test://{source_dir}/{node_file}"
+        exp = Exporter(exporter_bin, work, uri)
+        prom = None
+        try:
+            prom = Prometheus(work, [f"127.0.0.1:{exp.port}"])
+            tap.run(f"{node_file}: Prometheus sees the target up",
+                    lambda: wait_until(lambda: prom.query('up{job="virt"} == 1'), 60, "up == 1"))
+            before = once(uri)
+            # Two scrapes after `before`, so the instant query sees data at least as new.
+            seq = series_value(prom, "virt_exporter_collections_total")
+            wait_until(lambda: series_value(prom, "virt_exporter_collections_total") >= seq + 2, 20, "two more scrapes")
+            scraped = parse_text(exp.metrics())
+            # Prometheus goes on scraping: the values are read as they were before `after`, whose read starts
+            # later (a query "now" on a slow machine could see a scrape newer than `after`).
+            read_at = time.time()
+            after = once(uri)
+
+            for family, series in sorted(scraped.items()):
+                if family.startswith("virt_exporter_") or family == "libvirt_up":
+                    continue
+                def same_count(f=family, n=len(series)):
+                    got = len(prom.query('{__name__="%s"}' % f))
+                    assert got == n, f"{got} series in Prometheus, {n} in the scrape"
+                    return True
+                tap.run(f"{node_file}: {family} has {len(series)} series in Prometheus", same_count)
+
+            for name, d in before.items():
+                sel = '{domain="%s"}' % name.replace("\\", "\\\\").replace('"', '\\"')
+                if "maximum" in d["balloon"]:
+                    tap.run(f"{name}: maximum memory equals --once",
+                            lambda s=sel, d=d: series_value(prom, "libvirt_domain_info_maximum_memory_bytes" + s)
+                            == d["balloon"]["maximum"] * 1024)
+                if "time" in d["cpu"]:
+                    def cpu_within(s=sel, n=name):
+                        v = series_value(prom, "libvirt_domain_info_cpu_time_seconds_total" + s, read_at)
+                        lo, hi = before[n]["cpu"]["time"] / 1e9, after[n]["cpu"]["time"] / 1e9
+                        assert lo - 1e-6 <= v <= hi + 1e-6, f"{lo} <= {v} <= {hi}"
+                        return True
+                    tap.run(f"{name}: CPU time within the two --once reads", cpu_within)
+                for nic in d["nics"]:
+                    def rx_within(s=sel, n=name, dev=nic["name"]):
+                        q = 'libvirt_domain_interface_stats_receive_bytes_total{domain=%s,target_device="%s"}' % (
+                            s[8:-1], dev)
+                        v = series_value(prom, q, read_at)
+                        lo = next(x for x in before[n]["nics"] if x["name"] == dev)["rx_bytes"]
+                        hi = next(x for x in after[n]["nics"] if x["name"] == dev)["rx_bytes"]
+                        assert lo <= v <= hi, f"{lo} <= {v} <= {hi}"
+                        return True
+                    tap.run(f"{name}/{nic['name']}: rx bytes within the two --once reads", rx_within)
+
+            if hostile:
+                def labels_round_trip():
+                    got = {r["metric"]["domain"] for r in prom.query("libvirt_domain_info")}
+                    assert got == set(before), f"{got} != {set(before)}"
+                    sources = {r["metric"].get("source_file") for r in prom.query("libvirt_domain_block_stats_info")}
+                    want = {b["info"]["source"] for d in before.values() for b in d["disks"]}
+                    assert sources == want, f"{sources!r} != {want!r}"
+                    return True
+                tap.run(f"{node_file}: quotes, backslashes, newlines and non-ASCII survive in labels", labels_round_trip)
+
+            def promtool_accepts():
+                text = exp.metrics()
+                p = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
+                assert p.returncode == 0 and not p.stdout.strip() and not p.stderr.strip(), p.stdout + p.stderr
+                return True
+            tap.run(f"{node_file}: promtool check metrics reports nothing on a live scrape", promtool_accepts)
+        finally:
+            if prom:
+                prom.stop()
+            code = exp.stop()
+            tap.check(code == 0, f"{node_file}: exporter exits 0 on SIGTERM", exp.output()[-2000:])
+
+    def check_concurrent_scrapes():
+        uri = f"test://{source_dir}/config/demo-node.xml"
+        exp = Exporter(exporter_bin, work, uri)
+        try:
+            def sequence():  # /api/status reads the last collection's number without starting one
+                code, _, body = http_get(exp.url + "/api/status")
+                last = json.loads(body)["last_collection"] if code == 200 else None
+                return last["sequence"] if last else 0
+
+            # What single flight guarantees is that concurrent scrapes share collections: far fewer collections
+            # than scrapes in each round. An exact count is not guaranteed: on a loaded machine the barrier's
+            # threads can reach the store spread over more than max_snapshot_age, and a late one rightly starts
+            # a collection of its own.
+            rounds, clients = 5, 20
+            used = []
+            for _ in range(rounds):
+                barrier = threading.Barrier(clients)
+                codes = []
+                before = sequence()
+
+                def scrape():
+                    barrier.wait()
+                    codes.append(http_get(exp.url + "/metrics")[0])
+                threads = [threading.Thread(target=scrape) for _ in range(clients)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                assert codes == [200] * clients, codes
+                used.append(sequence() - before)
+                time.sleep(1.2)  # past max_snapshot_age, so the next round needs a new collection
+            # Without single flight each round would use one collection per scrape (20).
+            tap.check(all(1 <= u <= clients // 4 for u in used),
+                      f"{clients} concurrent scrapers share collections: each of {rounds} rounds used at most "
+                      f"{clients // 4}", f"collections per round: {used}")
+        finally:
+            exp.stop()
+
+    if "--uri" in sys.argv:
+        target = sys.argv[sys.argv.index("--uri") + 1]
+        check_node(target, hostile=False, uri=target)
+    else:
+        check_node("config/demo-node.xml", hostile=False)
+        check_node("tests/fixtures/nodes/hostile-node.xml", hostile=True)
+        tap.run("concurrent scrapes share collections", check_concurrent_scrapes)
+    return tap.done()
 
 
-def check_concurrent_scrapes():
-    uri = f"test://{source_dir}/config/demo-node.xml"
-    exp = Exporter(exporter_bin, work, uri)
-    try:
-        def sequence():  # /api/status reads the last collection's number without starting one
-            code, _, body = http_get(exp.url + "/api/status")
-            last = json.loads(body)["last_collection"] if code == 200 else None
-            return last["sequence"] if last else 0
-
-        # What single flight guarantees is that concurrent scrapes share collections: far fewer collections
-        # than scrapes in each round. An exact count is not guaranteed: on a loaded machine the barrier's
-        # threads can reach the store spread over more than max_snapshot_age, and a late one rightly starts
-        # a collection of its own.
-        rounds, clients = 5, 20
-        used = []
-        for _ in range(rounds):
-            barrier = threading.Barrier(clients)
-            codes = []
-            before = sequence()
-
-            def scrape():
-                barrier.wait()
-                codes.append(http_get(exp.url + "/metrics")[0])
-            threads = [threading.Thread(target=scrape) for _ in range(clients)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            assert codes == [200] * clients, codes
-            used.append(sequence() - before)
-            time.sleep(1.2)  # past max_snapshot_age, so the next round needs a new collection
-        # Without single flight each round would use one collection per scrape (20).
-        tap.check(all(1 <= u <= clients // 4 for u in used),
-                  f"{clients} concurrent scrapers share collections: each of {rounds} rounds used at most "
-                  f"{clients // 4}", f"collections per round: {used}")
-    finally:
-        exp.stop()
-
-
-if "--uri" in sys.argv:
-    target = sys.argv[sys.argv.index("--uri") + 1]
-    check_node(target, hostile=False, uri=target)
-else:
-    check_node("config/demo-node.xml", hostile=False)
-    check_node("tests/fixtures/nodes/hostile-node.xml", hostile=True)
-    tap.run("concurrent scrapes share collections", check_concurrent_scrapes)
-sys.exit(tap.done())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -30,7 +30,7 @@ import traceback
 import urllib.error
 import urllib.request
 
-from fixtures import Exporter, http_get, wait_until, workdir
+from fixtures import Exporter, exporter_config, http_get, wait_until, workdir
 from sanitizers import scaled
 from tap import Tap
 
@@ -629,19 +629,10 @@ def final_checks(exp, server, rows_run):
 
 
 def write_config(path, server_port, spool):
-    with open(path, "w") as f:
-        f.write(f"""push:
-  url: "http://127.0.0.1:{server_port}"
-  database: "vms"
-  interval: {INTERVAL}
-  batch_max_sec: {BATCH_MAX_SEC}
-  timeout: {TIMEOUT}
-  retry_backoff_min: {BACKOFF_MIN}
-  retry_backoff_max: {BACKOFF_MAX}
-  spool_dir: "{spool}"
-  shutdown_timeout: 2
-""")
-    return path
+    return exporter_config(path, push={
+        "url": f"http://127.0.0.1:{server_port}", "database": "vms", "interval": INTERVAL,
+        "batch_max_sec": BATCH_MAX_SEC, "timeout": TIMEOUT, "retry_backoff_min": BACKOFF_MIN,
+        "retry_backoff_max": BACKOFF_MAX, "spool_dir": spool, "shutdown_timeout": 2})
 
 
 def main():

@@ -22,12 +22,18 @@ class Tap:
         return ok
 
     def run(self, name, fn):
-        """Runs fn() as one test; an exception fails it with the traceback as diagnostics."""
+        """Runs fn() as one test, which passes only when fn says so: by returning a true value (a function
+        that only asserts ends with `return True`), or by recording checks of its own with tap.check (its
+        verdict is in those). A function that returns None, False or another false value without either
+        fails: a check that forgot its verdict must not pass. An exception fails it with the traceback."""
+        before = self.n
         try:
             result = fn()
-            return self.check(result is not False, name)
         except Exception:  # noqa: BLE001 - every failure must become a TAP line
             return self.check(False, name, traceback.format_exc())
+        if result or self.n > before:
+            return self.check(True, name)
+        return self.check(False, name, f"the check function returned {result!r} and recorded no check of its own")
 
     def done(self):
         if sanitizers.ACTIVE:

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "prom/exposition.hpp"
 #include "prom/families.hpp"
 #include "support/exposition_parser.hpp"
 #include "support/sample_snapshot.hpp"

@@ -8,6 +8,7 @@
 
 #include "prom/domain_labels.hpp"
 #include "support/exposition_parser.hpp"
+#include "prom/exposition.hpp"
 #include "prom/families.hpp"
 #include "prom/text_writer.hpp"
 #include "support/sample_snapshot.hpp"

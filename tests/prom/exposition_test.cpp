@@ -3,7 +3,7 @@
 #include <atomic>
 #include <string>
 
-#include "prom/snapshot_collectable.hpp"
+#include "prom/exposition.hpp"
 #include "support/manual_clock.hpp"
 #include "support/sample_snapshot.hpp"
 #include "util/gzip.hpp"
@@ -21,7 +21,7 @@ struct Rig {
                                      return test_support::sample_snapshot();
                                  },
                                  clock, 1000ms};
-    prom::SnapshotCollectable metrics{store, cache, clock, 2000ms};
+    prom::Exposition metrics{store, cache, clock, 2000ms};
 };
 
 std::string strip_volatile(std::string text)

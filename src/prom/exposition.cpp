@@ -1,4 +1,4 @@
-#include "prom/snapshot_collectable.hpp"
+#include "prom/exposition.hpp"
 
 #include <algorithm>
 
@@ -13,7 +13,7 @@ namespace {
 // a copy of everything written so far.
 std::size_t estimate_bytes(const collect::Snapshot* snapshot)
 {
-    std::size_t bytes = 64 * 1024;  // the exporter's own families and every HELP/TYPE pair
+    std::size_t bytes = std::size_t{64} * 1024;  // the exporter's own families and every HELP/TYPE pair
     if (!snapshot) return bytes;
     for (const auto& d : snapshot->domains) {
         const std::size_t series = 32 + 4 * d.vcpus.size() + 10 * d.nics.size() + 14 * d.disks.size() + d.extra.size();
@@ -29,7 +29,7 @@ std::size_t estimate_bytes(const collect::Snapshot* snapshot)
 constexpr std::size_t min_reserve = (32u << 20) + (64u << 10);
 
 // Text handed over this many bytes at a time to the compressor.
-constexpr std::size_t gzip_chunk = 64 * 1024;
+constexpr std::size_t gzip_chunk = std::size_t{64} * 1024;
 
 }  // namespace
 
@@ -63,13 +63,13 @@ std::string render_gzip(const Scrape& scrape, int level)
     return gzip.finish();
 }
 
-SnapshotCollectable::SnapshotCollectable(collect::SnapshotStore& store, const collect::DeviceCache& cache,
-                                         const util::Clock& clock, std::chrono::milliseconds scrape_timeout)
+Exposition::Exposition(collect::SnapshotStore& store, const collect::DeviceCache& cache, const util::Clock& clock,
+                       std::chrono::milliseconds scrape_timeout)
     : store_(store), cache_(cache), clock_(clock), timeout_(scrape_timeout)
 {
 }
 
-Scrape SnapshotCollectable::scrape() const
+Scrape Exposition::scrape() const
 {
     Scrape s;
     auto result = store_.get(timeout_);
@@ -80,8 +80,8 @@ Scrape SnapshotCollectable::scrape() const
     s.status.version = VIRT_EXPORTER_VERSION;
     if (push_status_) s.status.push = push_status_();
     s.status.process = util::read_process_stats();
-    for (std::size_t i = 0; i < util::kThreadRoles.size(); ++i)
-        s.status.internal_errors[i] = util::internal_errors(util::kThreadRoles[i]);
+    for (std::size_t i = 0; i < util::thread_roles.size(); ++i)
+        s.status.internal_errors[i] = util::internal_errors(util::thread_roles[i]);
     if (s.snapshot)
         s.status.snapshot_age_seconds = std::chrono::duration<double>(clock_.wall() - s.snapshot->taken_at).count();
     return s;
@@ -89,12 +89,12 @@ Scrape SnapshotCollectable::scrape() const
 
 // No per-snapshot cache of the text: the writer renders 1000 domains in a few milliseconds, and a
 // cached copy beside each scrape's own text doubled the text's share of the peak RSS.
-std::string SnapshotCollectable::render() const
+std::string Exposition::render() const
 {
     return render_text(scrape());
 }
 
-std::string SnapshotCollectable::render_gzip(int level) const
+std::string Exposition::render_gzip(int level) const
 {
     return prom::render_gzip(scrape(), level);
 }

@@ -1,5 +1,5 @@
-// GET /api/vms (the domains of the last collection with their devices from the device cache) and
-// GET /api/config (the effective configuration, secrets masked by config::to_json).
+// GET /api/vms, also registered at the seed's /api/telemetry/vms (server.cpp): the domains of the last
+// collection with their devices from the device cache.
 // Thread-safety: a Snapshot is immutable and holds the cache's entries as shared_ptr<const
 // DomainDevices>, so the HTTP threads read devices without the cache's lock and without racing an
 // eviction or a refresh (which replace entries, never modify them).
@@ -72,12 +72,6 @@ bool VmsApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
         const auto snap = status_.latest_snapshot ? status_.latest_snapshot() : nullptr;
         return json_response(200, vms_json(snap.get()));
     });
-    return true;
-}
-
-bool ConfigApiHandler::handleGet(CivetServer*, mg_connection* conn) noexcept
-{
-    respond_config(conn, status_.config_json);
     return true;
 }
 

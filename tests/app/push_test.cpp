@@ -1,0 +1,52 @@
+#include <doctest/doctest.h>
+
+#include "app/push.hpp"
+#include "support/manual_clock.hpp"
+
+using namespace std::chrono_literals;
+
+TEST_CASE("push_status copies every counter of the push loop to the field of the same meaning")
+{
+    influx::PushStats stats;
+    stats.running = true;
+    stats.queued_lines = 1;
+    stats.spooled_lines = 2;
+    stats.spool_bytes = 3;
+    stats.lines_written = 4;
+    stats.lines_dropped = 5;
+    stats.lines_rejected = 6;
+    stats.retries = 7;
+    stats.intervals_skipped = 8;
+    stats.last_success_unix = 9.5;
+    stats.last_error = "HTTP 500";
+
+    const prom::PushStatus status = app::push_status(stats);
+    CHECK(status.running);
+    CHECK(status.queued_lines == 1);
+    CHECK(status.spooled_lines == 2);
+    CHECK(status.spool_bytes == 3);
+    CHECK(status.lines_written == 4);
+    CHECK(status.lines_dropped == 5);
+    CHECK(status.lines_rejected == 6);
+    CHECK(status.retries == 7);
+    CHECK(status.last_success_unix == 9.5);
+    CHECK(status.last_error == "HTTP 500");
+}
+
+TEST_CASE("push_status of a push loop that never ran is all zero and not running")
+{
+    const prom::PushStatus status = app::push_status(influx::PushStats{});
+    CHECK_FALSE(status.running);
+    CHECK(status.lines_written == 0);
+    CHECK(status.retries == 0);
+    CHECK(status.last_error.empty());
+}
+
+TEST_CASE("make_pusher makes no push loop when no push URL is configured")
+{
+    test_support::ManualClock clock;
+    collect::SnapshotStore store{[] { return collect::Snapshot{}; }, clock, 1000ms};
+    const config::Config config;
+    REQUIRE_FALSE(config.push.active());
+    CHECK(app::make_pusher(config, store) == nullptr);
+}
