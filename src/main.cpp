@@ -36,5 +36,6 @@ int main(int argc, char** argv)
         return 0;
     }
     util::set_log_level(config.log.level);
+    util::set_log_format(config.log.format);
     return flags.once ? app::run_once(config) : app::run_daemon(config, flags);
 }

@@ -121,6 +121,7 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         http::ServerOptions web;
         web.listen_addresses = config.web.listen_addresses;
         web.metrics_path = config.web.telemetry_path;
+        web.health_path = config.web.health_path;
         web.max_connections = config.web.max_connections;
         web.request_timeout = config.web.request_timeout;
         web.keep_alive_timeout = config.web.keep_alive_timeout;

@@ -19,11 +19,12 @@ ReloadOutcome reload(config::Config& current, const config::Flags& flags, collec
     live_part.log = next.log;
     live_part.libvirt.device_cache_ttl = next.libvirt.device_cache_ttl;
     util::set_log_level(next.log.level);
+    util::set_log_format(next.log.format);
     cache.set_ttl(next.libvirt.device_cache_ttl);
     const bool restart_needed = !live_part.same_settings(next);
     if (restart_needed)
         util::log_warn("config",
-                       "reloaded; log level and device_cache_ttl applied, other changes take effect "
+                       "reloaded; log level, log format and device_cache_ttl applied, other changes take effect "
                        "after a restart");
     else
         util::log_info("config", "reloaded");

@@ -78,6 +78,10 @@ constexpr std::span<const util::Named<util::LogLevel>> names(util::LogLevel) noe
 {
     return util::log_level_names;
 }
+constexpr std::span<const util::Named<util::LogFormat>> names(util::LogFormat) noexcept
+{
+    return util::log_format_names;
+}
 constexpr std::span<const util::Named<virt::StatsGroup>> names(virt::StatsGroup) noexcept
 {
     return virt::stats_group_names;

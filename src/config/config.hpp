@@ -66,6 +66,9 @@ struct LibvirtConfig {
 struct WebConfig {
     std::vector<std::string> listen_addresses{":9177"};
     std::string telemetry_path = "/metrics";
+    // A further path answering as /healthz does (inovex's --web.health-path, "/health" in its DaemonSet);
+    // empty: none.
+    std::string health_path;
     std::string config_file;  // exporter-toolkit web-config.yml; empty: plain HTTP, no auth
     std::chrono::milliseconds scrape_timeout{10000};
     std::chrono::milliseconds max_snapshot_age{1000};  // scrapes closer together share a collection
@@ -120,6 +123,7 @@ struct PushConfig {
 
 struct LogConfig {
     util::LogLevel level = util::LogLevel::info;
+    util::LogFormat format = util::LogFormat::logfmt;
 
     friend bool operator==(const LogConfig&, const LogConfig&) = default;
 };
@@ -160,10 +164,20 @@ struct Flags {
     std::optional<std::string> web_config_file;  // --web.config.file
     std::optional<std::string> libvirt_uri;      // --libvirt.uri
     std::optional<std::string> log_level;        // --log.level
+    // The Go exporters' flags (README "Migrating from the Go exporters"), applied by go_exporter_flags.cpp
+    // to the settings their YAML keys set; the text is parsed there, as the YAML value would be.
+    std::optional<std::string> telemetry_path;           // --web.telemetry-path → web.telemetry_path
+    std::optional<std::string> health_path;              // --web.health-path → web.health_path ("" allowed)
+    std::optional<std::string> log_format;               // --log.format → log.format
+    std::optional<std::string> libvirt_driver;           // --libvirt.driver: what a socket-path --libvirt.uri opens
+    std::optional<std::string> exporter_timeout;         // --exporter.timeout → libvirt.timeout
+    std::optional<std::string> max_concurrent_collects;  // --exporter.max-concurrent-collects → libvirt.parallel
+    bool export_nova_metadata = false;                   // --libvirt.export-nova-metadata: accepted, no effect
 };
 
-// Parses argv (both "--flag value" and "--flag=value"). Throws ConfigError naming the flag for an
-// unknown flag, a missing value, or a value given to a flag that takes none.
+// Parses argv (both "--flag value" and "--flag=value"; the Go exporters' boolean flags as "--flag",
+// "--flag=true|false" and "--no-flag"). Throws ConfigError naming the flag for an unknown flag, a missing
+// value, a value given to a flag that takes none, or a Go exporter's flag that cannot be honoured (with why).
 Flags parse_flags(int argc, const char* const argv[]);
 std::string usage_text();
 

@@ -50,6 +50,7 @@ const std::vector<Field> table = {
 
     VE_FIELD(ListField, web, listen_addresses, nullptr),
     VE_FIELD(StringField, web, telemetry_path, nullptr),
+    VE_FIELD(StringField, web, health_path, nullptr),
     VE_FIELD(StringField, web, config_file, nullptr),
     VE_FIELD(MillisField, web, scrape_timeout, nullptr),
     VE_FIELD(MillisField, web, max_snapshot_age, nullptr),
@@ -88,6 +89,7 @@ const std::vector<Field> table = {
     VE_FIELD(BoolField, push, tls_insecure_skip_verify, nullptr),
 
     VE_FIELD(EnumField<util::LogLevel>, log, level, nullptr),
+    VE_FIELD(EnumField<util::LogFormat>, log, format, nullptr),
 };
 
 #undef VE_FIELD

@@ -8,23 +8,48 @@
 namespace config {
 namespace {
 
+enum class Kind {
+    value,           // "--flag value" or "--flag=value", not empty
+    value_or_empty,  // as value, and "--flag=" (or "--flag ''") is the empty value
+    none,            // takes no value
+    go_bool,         // a Go exporter's boolean: "--flag", "--flag=true|false" or "--no-flag"
+};
+
 struct FlagSpec {
     std::string_view name;
-    std::string_view value_name;  // empty: takes no value
+    std::string_view value_name;  // for the usage text
     std::string_view help;
+    Kind kind;
+    bool go;  // one of the Go exporters' flags: listed under their heading in the usage text
 };
 
 constexpr FlagSpec specs[] = {
-    {"--config", "FILE", "YAML configuration file (see config/exporter.yaml); default: none, built-in defaults"},
-    {"--check-config", "", "validate the configuration and exit (0: valid, 2: invalid)"},
-    {"--print-config", "", "print the effective configuration as YAML (secrets as \"***\") and exit"},
-    {"--version", "", "print the version and exit"},
-    {"--once", "", "collect once, print the snapshot as JSON and exit"},
-    {"--web.listen-address", "ADDR", "[host]:port to serve on; comma-separated or repeated for several"},
-    {"--web.config.file", "FILE", "exporter-toolkit web config (TLS, basic auth)"},
-    {"--libvirt.uri", "URI", "libvirt connection URI, e.g. qemu:///system"},
-    {"--log.level", "LEVEL", "debug, info, warn or error"},
-    {"--help", "", "show this help and exit (also -h)"},
+    {"--config", "FILE", "YAML configuration file (see config/exporter.yaml); default: none, built-in defaults",
+     Kind::value, false},
+    {"--check-config", "", "validate the configuration and exit (0: valid, 2: invalid)", Kind::none, false},
+    {"--print-config", "", "print the effective configuration as YAML (secrets as \"***\") and exit", Kind::none,
+     false},
+    {"--version", "", "print the version and exit", Kind::none, false},
+    {"--once", "", "collect once, print the snapshot as JSON and exit", Kind::none, false},
+    {"--web.listen-address", "ADDR", "[host]:port to serve on; comma-separated or repeated for several", Kind::value,
+     false},
+    {"--web.config.file", "FILE", "exporter-toolkit web config (TLS, basic auth)", Kind::value, false},
+    {"--libvirt.uri", "URI", "libvirt connection URI, e.g. qemu:///system; or a socket path (see --libvirt.driver)",
+     Kind::value, false},
+    {"--log.level", "LEVEL", "debug, info, warn or error", Kind::value, false},
+    {"--log.format", "FORMAT", "logfmt or json", Kind::value, false},
+    {"--help", "", "show this help and exit (also -h)", Kind::none, false},
+    {"--web.telemetry-path", "PATH", "web.telemetry_path: path of the metrics", Kind::value, true},
+    {"--web.health-path", "PATH", "web.health_path: a path answering as /healthz does; empty: none",
+     Kind::value_or_empty, true},
+    {"--libvirt.driver", "URI", "the URI a socket-path --libvirt.uri opens (default qemu:///system)", Kind::value,
+     true},
+    {"--exporter.timeout", "DURATION", "libvirt.timeout: budget of one collection's libvirt calls, whole seconds",
+     Kind::value, true},
+    {"--exporter.max-concurrent-collects", "N", "libvirt.parallel (1-16)", Kind::value, true},
+    {"--libvirt.export-nova-metadata", "", "accepted; nova metadata is always in libvirt_domain_openstack_info",
+     Kind::go_bool, true},
+    {"--web.systemd-socket", "", "refused: socket activation is not supported", Kind::go_bool, true},
 };
 
 const FlagSpec* find_spec(std::string_view name)
@@ -46,6 +71,18 @@ void set(Flags& flags, std::string_view name, const std::string& value)
         flags.libvirt_uri = value;
     else if (name == "--log.level")
         flags.log_level = value;
+    else if (name == "--log.format")
+        flags.log_format = value;
+    else if (name == "--web.telemetry-path")
+        flags.telemetry_path = value;
+    else if (name == "--web.health-path")
+        flags.health_path = value;
+    else if (name == "--libvirt.driver")
+        flags.libvirt_driver = value;
+    else if (name == "--exporter.timeout")
+        flags.exporter_timeout = value;
+    else if (name == "--exporter.max-concurrent-collects")
+        flags.max_concurrent_collects = value;
     else if (name == "--check-config")
         flags.check_config = true;
     else if (name == "--print-config")
@@ -56,6 +93,15 @@ void set(Flags& flags, std::string_view name, const std::string& value)
         flags.once = true;
     else if (name == "--help")
         flags.help = true;
+}
+
+// A Go exporter's boolean flag, on or off.
+void set_go_bool(Flags& flags, std::string_view name, bool on)
+{
+    if (name == "--libvirt.export-nova-metadata") flags.export_nova_metadata = on;
+    if (!on) return;
+    if (const auto why = detail::refused_go_flag(name))
+        throw ConfigError("flag " + std::string(name) + ": " + std::string(*why));
 }
 
 }  // namespace
@@ -72,23 +118,43 @@ Flags parse_flags(int argc, const char* const argv[])
         const auto eq = arg.find('=');
         const std::string_view name = arg.substr(0, eq);
         const FlagSpec* spec = arg.starts_with("--") ? find_spec(name) : nullptr;
+        if (!spec && name.starts_with("--no-") && eq == std::string_view::npos) {
+            const FlagSpec* negated = find_spec("--" + std::string(name.substr(5)));
+            if (negated && negated->kind == Kind::go_bool) {
+                set_go_bool(flags, negated->name, false);
+                continue;
+            }
+        }
         if (!spec) {
             if (!arg.starts_with("-")) throw ConfigError("unexpected argument \"" + std::string(arg) + "\"");
             throw ConfigError("flag " + std::string(name) + ": unknown flag (see --help)");
         }
         const std::string label = "flag " + std::string(name);
-        if (spec->value_name.empty()) {
+        if (spec->kind == Kind::go_bool) {
+            bool on = true;
+            if (eq != std::string_view::npos) {
+                if (auto problem = detail::parse_bool(arg.substr(eq + 1), on))
+                    throw ConfigError(label + ": " + *problem);
+            }
+            set_go_bool(flags, name, on);
+            continue;
+        }
+        if (spec->kind == Kind::none) {
             if (eq != std::string_view::npos) throw ConfigError(label + ": takes no value");
             set(flags, name, "");
             continue;
         }
         std::string value;
+        bool given = false;
         if (eq != std::string_view::npos) {
             value = std::string(arg.substr(eq + 1));
+            given = true;
         } else if (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("--")) {
             value = argv[++i];  // "--config --once" is a forgotten value, not a file named "--once"
+            given = true;
         }
-        if (value.empty()) throw ConfigError(label + ": needs a value (" + std::string(spec->value_name) + ")");
+        if (value.empty() && !(given && spec->kind == Kind::value_or_empty))
+            throw ConfigError(label + ": needs a value (" + std::string(spec->value_name) + ")");
         set(flags, name, value);
     }
     return flags;
@@ -100,14 +166,21 @@ std::string usage_text()
         "Usage: virt-exporter [flags]\n\n"
         "Exports libvirt domain statistics on /metrics (Prometheus) and pushes them to InfluxDB.\n\n"
         "Flags:\n";
-    for (const auto& s : specs) {
-        std::string left = "  " + std::string(s.name);
-        if (!s.value_name.empty()) left += " " + std::string(s.value_name);
-        if (left.size() < 30)
-            left.resize(30, ' ');
-        else
-            left += "  ";
-        out += left + std::string(s.help) + "\n";
+    for (const bool go : {false, true}) {
+        if (go)
+            out +=
+                "\nFlags of the Go libvirt exporters, for a drop-in swap (README \"Migrating from the Go "
+                "exporters\"):\n";
+        for (const auto& s : specs) {
+            if (s.go != go) continue;
+            std::string left = "  " + std::string(s.name);
+            if (!s.value_name.empty()) left += " " + std::string(s.value_name);
+            if (left.size() < 30)
+                left.resize(30, ' ');
+            else
+                left += "  ";
+            out += left + std::string(s.help) + "\n";
+        }
     }
     out += "\nEnvironment (overrides the file, overridden by flags; durations in seconds):\n ";
     for (const auto& f : detail::fields())
@@ -137,15 +210,12 @@ void apply_flags(Config& config, const Flags& flags)
         config.web.config_file = *flags.web_config_file;
         set_origin(config, "web.config_file", "flag --web.config.file");
     }
-    if (flags.libvirt_uri) {
-        config.libvirt.uri = *flags.libvirt_uri;
-        set_origin(config, "libvirt.uri", "flag --libvirt.uri");
-    }
     if (flags.log_level) {
         // A word of the right kind always fits; one that names no level is validate()'s to report.
         assign_scalar(*find_field("log.level"), config, *flags.log_level);
         set_origin(config, "log.level", "flag --log.level");
     }
+    apply_go_exporter_flags(config, flags);
 }
 
 }  // namespace detail

@@ -69,7 +69,7 @@ struct GroupsField : Ref<unsigned> {};
 struct PatternField : Ref<Pattern> {};
 using Binding = std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField, CountField,
                              BytesField, ListField, MapField, EnumField<PushApi>, EnumField<Precision>,
-                             EnumField<util::LogLevel>, GroupsField, PatternField>;
+                             EnumField<util::LogLevel>, EnumField<util::LogFormat>, GroupsField, PatternField>;
 
 struct Field {
     std::string_view path;  // "push.interval"
@@ -110,5 +110,15 @@ int origin_rank(const Config& config, const std::string& key);
 // ---- environment.cpp / flags.cpp: the higher-precedence sources ----
 void apply_environment(Config& config, Getenv getenv);
 void apply_flags(Config& config, const Flags& flags);
+
+// ---- go_exporter_flags.cpp: the Go exporters' flags (inovex, kumina, Tinkoff) ----
+// Why a flag of theirs cannot be honoured ("--web.systemd-socket"), or nullopt when it can.
+std::optional<std::string_view> refused_go_flag(std::string_view name);
+// "--libvirt.uri", except that a value that is an absolute path is the socket `driver` is opened through:
+// ("/s", "qemu:///system") → "qemu+unix:///system?socket=/s" (the path percent-encoded as a query value).
+std::string libvirt_uri_of(std::string_view uri_or_socket, std::string_view driver);
+// Applies Flags' Go-exporter fields (after the others). Throws ConfigError "flag --name: <problem>" for
+// text that is not of its setting's kind; values of the right kind are left to validate().
+void apply_go_exporter_flags(Config& config, const Flags& flags);
 
 }  // namespace config::detail

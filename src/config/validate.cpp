@@ -78,6 +78,11 @@ void check_web(const Checker& ck, const WebConfig& w)
     const bool path_ok = p.size() > 1 && p.front() == '/' && p.find_first_of(" \t\r\n?#") == std::string::npos;
     ck.require(path_ok, "web.telemetry_path",
                "must be a path like \"/metrics\" (not \"/\", which is the landing page), got \"" + p + "\"");
+    const auto& h = w.health_path;
+    const bool health_ok =
+        h.empty() || (h.size() > 1 && h.front() == '/' && h.find_first_of(" \t\r\n?#") == std::string::npos && h != p);
+    ck.require(health_ok, "web.health_path",
+               "must be empty or a path like \"/health\", other than \"/\" and web.telemetry_path, got \"" + h + "\"");
     ck.positive(w.scrape_timeout, "web.scrape_timeout");
     ck.not_negative(w.max_snapshot_age, "web.max_snapshot_age");
     ck.require(w.max_connections >= 1 && w.max_connections <= max_connections_limit, "web.max_connections",
@@ -137,6 +142,7 @@ void validate(const Config& config)
     check_web(ck, config.web);
     check_push(ck, config.push);
     ck.parsed("log.level");
+    ck.parsed("log.format");
 }
 
 }  // namespace config

@@ -133,6 +133,7 @@ Server::Server(const ServerOptions& options, const prom::Exposition& metrics, St
     server_->addHandler(options.metrics_path, handlers_.back().get());
     handlers_.push_back(std::make_unique<HealthHandler>(status_, false));
     server_->addHandler("/healthz", handlers_.back().get());
+    if (!options.health_path.empty()) server_->addHandler(options.health_path, handlers_.back().get());
     handlers_.push_back(std::make_unique<HealthHandler>(status_, true));
     server_->addHandler("/readyz", handlers_.back().get());
     handlers_.push_back(std::make_unique<StatusApiHandler>(status_));

@@ -39,6 +39,7 @@ class WebSecurityState;
 struct ServerOptions {
     std::vector<std::string> listen_addresses{":9177"};  // ":port", "host:port", "[v6]:port"; port 0 = any
     std::string metrics_path = "/metrics";
+    std::string health_path;  // a further path answering as /healthz does; empty: none
     // Connections served at once (CivetWeb worker threads), lowered to fit RLIMIT_NOFILE (capacity()).
     unsigned max_connections = 2048;
     // Headers (and the TLS handshake before them) must arrive within it; a write may stall that long.

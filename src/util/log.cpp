@@ -9,6 +9,7 @@ namespace util {
 namespace {
 
 std::atomic<LogLevel> g_level{LogLevel::info};
+std::atomic<LogFormat> g_format{LogFormat::logfmt};
 
 std::string_view level_name(LogLevel level) noexcept
 {
@@ -21,13 +22,27 @@ void set_log_level(LogLevel level) noexcept
 {
     g_level = level;
 }
+void set_log_format(LogFormat format) noexcept
+{
+    g_format = format;
+}
 LogLevel log_level() noexcept
 {
     return g_level;
 }
 
-std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view message)
+std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view message, LogFormat format)
 {
+    if (format == LogFormat::json) {
+        std::string line = "{\"level\":";
+        append_json_string(line, level_name(level));
+        line += ",\"subsystem\":";
+        append_json_string(line, subsystem);
+        line += ",\"msg\":";
+        append_json_string(line, message);
+        line += "}\n";
+        return line;
+    }
     std::string line = "level=";
     line += level_name(level);
     line += " subsystem=";
@@ -43,7 +58,7 @@ void log(LogLevel level, std::string_view subsystem, std::string_view message) n
 {
     if (level < g_level.load()) return;
     try {
-        const std::string line = format_log_line(level, subsystem, message);
+        const std::string line = format_log_line(level, subsystem, message, g_format.load());
         std::fwrite(line.data(), 1, line.size(), stderr);
     } catch (...) {
         // Out of memory while logging: nothing sensible is left to do.

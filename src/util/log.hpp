@@ -1,5 +1,7 @@
-// One line per event on stderr, logfmt-style: `level=warn subsystem=virt msg="..."`.
-// journald adds the time, so no timestamp is written. Thread-safe: a line is written with one call.
+// One line per event on stderr, logfmt-style: `level=warn subsystem=virt msg="..."`, or as one JSON
+// object per line (log.format json: `{"level":"warn","subsystem":"virt","msg":"..."}`).
+// journald adds the time, so no timestamp is written. Thread-safe: a line is written with one call; the
+// level and format are atomics, set by main() at start and by the daemon on a reload.
 // Nothing here throws.
 #pragma once
 
@@ -21,7 +23,12 @@ inline constexpr Named<LogLevel> log_level_names[] = {
     {LogLevel::error, "error"}, {LogLevel::warn, "warning"},  // an alias: parsed, never printed
 };
 
+// log.format: the shape of a line.
+enum class LogFormat { logfmt, json };
+inline constexpr Named<LogFormat> log_format_names[] = {{LogFormat::logfmt, "logfmt"}, {LogFormat::json, "json"}};
+
 void set_log_level(LogLevel level) noexcept;
+void set_log_format(LogFormat format) noexcept;
 LogLevel log_level() noexcept;
 
 void log(LogLevel level, std::string_view subsystem, std::string_view message) noexcept;
@@ -43,7 +50,8 @@ inline void log_error(std::string_view s, std::string_view m) noexcept
 }
 
 // Formats one line without writing it (exposed for tests).
-std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view message);
+std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view message,
+                            LogFormat format = LogFormat::logfmt);
 
 // Logs a persistent condition once per distinct (key, message) and again only when the message for
 // that key changes or the condition was cleared: a broken domain must not write a line per scrape.

@@ -31,6 +31,8 @@ config::Config unusual()
     c.push.extra_tags = {{"rack", "a1"}, {"zone", "eu west\nline"}, {"key:colon", "{value}"}};
     c.push.tls_insecure_skip_verify = true;
     c.log.level = util::LogLevel::debug;
+    c.log.format = util::LogFormat::json;
+    c.web.health_path = "/alive";
     return c;
 }
 
@@ -71,11 +73,13 @@ TEST_CASE("to_json renders the same settings as one JSON object")
     CHECK(json.find("\"enabled\":false,") != std::string::npos);
     CHECK(json.find("\"zone\":\"eu west\\nline\"") != std::string::npos);
     CHECK(json.find('\n') == std::string::npos);
-    CHECK(json.ends_with("\"log\":{\"level\":\"debug\"}}"));
+    CHECK(json.ends_with("\"log\":{\"level\":\"debug\",\"format\":\"json\"}}"));
+    CHECK(json.find("\"health_path\":\"/alive\",") != std::string::npos);
     // JSON is YAML: reading it back with the YAML loader gives the same settings.
     const auto back = from_yaml(json);
     CHECK(back.push == unusual().push);
     CHECK(back.web == unusual().web);
+    CHECK(back.log == unusual().log);
 }
 
 TEST_CASE("env_settings names every environment variable with its value as to_json renders it")
