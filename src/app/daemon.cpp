@@ -121,7 +121,6 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         http::ServerOptions web;
         web.listen_addresses = config.web.listen_addresses;
         web.metrics_path = config.web.telemetry_path;
-        web.health_path = config.web.health_path;
         web.max_connections = config.web.max_connections;
         web.request_timeout = config.web.request_timeout;
         web.keep_alive_timeout = config.web.keep_alive_timeout;
@@ -145,6 +144,7 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
             status.push_control = [p = pusher.get()](bool run) { run ? p->resume() : p->pause(); };
         }
         http::Server server(web, metrics, std::move(status));
+        if (!config.web.health_path.empty()) server.add_health_path(config.web.health_path);
         std::string ports;
         for (int p : server.ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
         if (server.capacity().lowered)

@@ -133,7 +133,7 @@ Server::Server(const ServerOptions& options, const prom::Exposition& metrics, St
     server_->addHandler(options.metrics_path, handlers_.back().get());
     handlers_.push_back(std::make_unique<HealthHandler>(status_, false));
     server_->addHandler("/healthz", handlers_.back().get());
-    if (!options.health_path.empty()) server_->addHandler(options.health_path, handlers_.back().get());
+    health_ = handlers_.back().get();
     handlers_.push_back(std::make_unique<HealthHandler>(status_, true));
     server_->addHandler("/readyz", handlers_.back().get());
     handlers_.push_back(std::make_unique<StatusApiHandler>(status_));
@@ -163,6 +163,11 @@ Server::~Server()
 {
     // Stop the workers before the handlers they call go away.
     if (server_) server_->close();
+}
+
+void Server::add_health_path(const std::string& path)
+{
+    if (server_ && health_) server_->addHandler(path, health_);
 }
 
 std::vector<int> Server::ports() const

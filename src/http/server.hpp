@@ -39,7 +39,6 @@ class WebSecurityState;
 struct ServerOptions {
     std::vector<std::string> listen_addresses{":9177"};  // ":port", "host:port", "[v6]:port"; port 0 = any
     std::string metrics_path = "/metrics";
-    std::string health_path;  // a further path answering as /healthz does; empty: none
     // Connections served at once (CivetWeb worker threads), lowered to fit RLIMIT_NOFILE (capacity()).
     unsigned max_connections = 2048;
     // Headers (and the TLS handshake before them) must arrive within it; a write may stall that long.
@@ -74,12 +73,16 @@ public:
     std::vector<int> ports() const;
     // What the server was started with: workers (maybe lowered from max_connections), queue, backlog.
     const Capacity& capacity() const { return capacity_; }
+    // Serves `path` as /healthz is served (web.health_path, inovex's --web.health-path). Called once, by
+    // the thread that made the server, before it is announced; a path of another handler is replaced.
+    void add_health_path(const std::string& path);
 
 private:
     Capacity capacity_;
     StatusSource status_;
     std::shared_ptr<WebSecurityState> security_;
     std::vector<std::unique_ptr<CivetHandler>> handlers_;
+    CivetHandler* health_ = nullptr;  // /healthz's, one of handlers_
     std::unique_ptr<CivetAuthHandler> auth_;
     std::unique_ptr<CivetServer> server_;
 };

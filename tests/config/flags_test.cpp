@@ -8,8 +8,7 @@ namespace {
 
 config::Flags parse(std::vector<const char*> args)
 {
-    args.insert(args.begin(), "virt-exporter");
-    return config::parse_flags(static_cast<int>(args.size()), args.data());
+    return config_test::parse_args(std::move(args));
 }
 
 std::string parse_error(std::vector<const char*> args)

@@ -11,8 +11,7 @@ namespace {
 
 config::Flags parse(std::vector<const char*> args)
 {
-    args.insert(args.begin(), "virt-exporter");
-    return config::parse_flags(static_cast<int>(args.size()), args.data());
+    return config_test::parse_args(std::move(args));
 }
 
 config::Config load(std::vector<const char*> args)

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 
@@ -63,6 +64,13 @@ inline config::Config from_yaml(const std::string& text, std::vector<std::string
 inline std::string yaml_error(const std::string& text)
 {
     return error_of([&] { config::validate(from_yaml(text)); });
+}
+
+// parse_flags() of the arguments after the program name.
+inline config::Flags parse_args(std::vector<const char*> args)
+{
+    args.insert(args.begin(), "virt-exporter");
+    return config::parse_flags(static_cast<int>(args.size()), args.data());
 }
 
 }  // namespace config_test
