@@ -206,16 +206,16 @@ void apply_flags(Config& config, const Flags& flags)
         }
         set_origin(config, "web.listen_addresses", "flag --web.listen-address");
     }
-    if (flags.web_config_file) {
-        config.web.config_file = *flags.web_config_file;
-        set_origin(config, "web.config_file", "flag --web.config.file");
-    }
-    if (flags.log_level) {
-        // A word of the right kind always fits; one that names no level is validate()'s to report.
-        assign_scalar(*find_field("log.level"), config, *flags.log_level);
-        set_origin(config, "log.level", "flag --log.level");
-    }
+    if (flags.web_config_file) assign_flag(config, "web.config_file", "flag --web.config.file", *flags.web_config_file);
+    // A word that names no level is not a problem here: validate() reports it.
+    if (flags.log_level) assign_flag(config, "log.level", "flag --log.level", *flags.log_level);
     apply_go_exporter_flags(config, flags);
+}
+
+void assign_flag(Config& config, std::string_view path, const std::string& flag, std::string_view text)
+{
+    if (auto problem = assign_scalar(*find_field(path), config, text)) throw ConfigError(flag + ": " + *problem);
+    set_origin(config, std::string(path), flag);
 }
 
 }  // namespace detail

@@ -31,13 +31,6 @@ std::string escape_query_value(std::string_view text)
     return out;
 }
 
-// Assigns a flag's text to the setting at `path` and records the flag as its origin.
-void assign(Config& config, std::string_view path, const std::string& flag, std::string_view text)
-{
-    if (auto problem = assign_scalar(*find_field(path), config, text)) throw ConfigError(flag + ": " + *problem);
-    set_origin(config, std::string(path), flag);
-}
-
 }  // namespace
 
 std::optional<std::string_view> refused_go_flag(std::string_view name)
@@ -85,12 +78,15 @@ void apply_go_exporter_flags(Config& config, const Flags& flags)
         set_origin(config, "libvirt.uri",
                    socket ? "flags --libvirt.uri and --libvirt.driver" : "flag --libvirt.driver");
     }
-    if (flags.exporter_timeout) assign(config, "libvirt.timeout", "flag --exporter.timeout", *flags.exporter_timeout);
+    if (flags.exporter_timeout)
+        assign_flag(config, "libvirt.timeout", "flag --exporter.timeout", *flags.exporter_timeout);
     if (flags.max_concurrent_collects)
-        assign(config, "libvirt.parallel", "flag --exporter.max-concurrent-collects", *flags.max_concurrent_collects);
-    if (flags.telemetry_path) assign(config, "web.telemetry_path", "flag --web.telemetry-path", *flags.telemetry_path);
-    if (flags.health_path) assign(config, "web.health_path", "flag --web.health-path", *flags.health_path);
-    if (flags.log_format) assign(config, "log.format", "flag --log.format", *flags.log_format);
+        assign_flag(config, "libvirt.parallel", "flag --exporter.max-concurrent-collects",
+                    *flags.max_concurrent_collects);
+    if (flags.telemetry_path)
+        assign_flag(config, "web.telemetry_path", "flag --web.telemetry-path", *flags.telemetry_path);
+    if (flags.health_path) assign_flag(config, "web.health_path", "flag --web.health-path", *flags.health_path);
+    if (flags.log_format) assign_flag(config, "log.format", "flag --log.format", *flags.log_format);
 }
 
 }  // namespace config::detail

@@ -110,6 +110,9 @@ int origin_rank(const Config& config, const std::string& key);
 // ---- environment.cpp / flags.cpp: the higher-precedence sources ----
 void apply_environment(Config& config, Getenv getenv);
 void apply_flags(Config& config, const Flags& flags);
+// A flag's text into the setting at `path`, as that YAML key's value would go, with the flag as its
+// origin. Throws ConfigError "<flag>: <problem>" for text not of the setting's kind.
+void assign_flag(Config& config, std::string_view path, const std::string& flag, std::string_view text);
 
 // ---- go_exporter_flags.cpp: the Go exporters' flags (inovex, kumina, Tinkoff) ----
 // Why a flag of theirs cannot be honoured ("--web.systemd-socket"), or nullopt when it can.
