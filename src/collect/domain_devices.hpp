@@ -17,6 +17,7 @@ struct NicInfo {
     std::string source_network;  // <source network=>
     std::string source_dev;      // <source dev=> (direct/macvtap, hostdev)
     std::string model;           // <model type=>
+    std::string mtu;             // <mtu size=>, as written (inovex's mtu_size label)
     std::string alias;           // <alias name=>
     bool operator==(const NicInfo&) const = default;
 };
@@ -29,8 +30,10 @@ struct DiskInfo {
     std::string source;           // file, dev, dir, "protocol://name" for network, "pool/volume" for volume
     std::string source_protocol;  // <source protocol=> for network disks
     std::string source_name;      // <source name=> for network disks
+    std::string driver_name;      // <driver name=>: qemu, ...
     std::string driver_type;      // <driver type=>: qcow2, raw, ...
     std::string driver_cache;     // <driver cache=>
+    std::string driver_discard;   // <driver discard=>: unmap, ignore
     std::string serial;           // <serial>
     std::string alias;            // <alias name=>
     bool operator==(const DiskInfo&) const = default;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "collect/domain_devices.hpp"
+#include "virt/domain_source.hpp"
 
 namespace collect {
 
@@ -90,6 +91,10 @@ struct DomainSample {
     // The number of devices libvirt counted (net.count/block.count), which may exceed nics/disks:
     // a NIC of type user is counted but has no fields. Used to detect a stale device cache.
     std::optional<std::size_t> nic_count, disk_count;
+    // This domain's values are not all fresh in this collection: libvirt skipped its monitor-bound stats
+    // under NOWAIT (a job held the domain), a per-domain call found it busy, or the collection's budget
+    // ran out before its per-domain calls (inovex's libvirt_domain_timed_out).
+    bool timed_out = false;
 };
 
 // How one stats group fared in one collection.
@@ -111,6 +116,7 @@ struct Snapshot {
     std::vector<DomainSample> domains;
     std::vector<GroupStatus> groups;
     unsigned domains_skipped = 0;  // records that could not be parsed at all
+    virt::LibvirtVersions versions;  // of the connection this collection ran on (empty without one)
 };
 
 }  // namespace collect

@@ -65,6 +65,7 @@ NicInfo parse_interface(const pugi::xml_node& n)
     nic.source_network = attr(n, "source", "network");
     nic.source_dev = attr(n, "source", "dev");
     nic.model = attr(n, "model", "type");
+    nic.mtu = attr(n, "mtu", "size");
     nic.alias = attr(n, "alias", "name");
     return nic;
 }
@@ -97,8 +98,10 @@ DiskInfo parse_disk(const pugi::xml_node& n)
     disk.device = n.attribute("device").as_string("disk");
     disk.target = attr(n, "target", "dev");
     disk.bus = attr(n, "target", "bus");
+    disk.driver_name = attr(n, "driver", "name");
     disk.driver_type = attr(n, "driver", "type");
     disk.driver_cache = attr(n, "driver", "cache");
+    disk.driver_discard = attr(n, "driver", "discard");
     disk.serial = text_of(n.child("serial"));
     disk.alias = attr(n, "alias", "name");
     const pugi::xml_node source = n.child("source");

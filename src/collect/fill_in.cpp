@@ -74,6 +74,7 @@ bool FillIn::call(Api api, const char* api_name, virt::DomainStatsRecord& record
                                           "; not asking again on this connection");
             return true;
         case virt::ErrorKind::no_domain: result.vanished = true; return true;
+        case virt::ErrorKind::busy: result.busy = true; [[fallthrough]];
         default:
             result.error = e.what();
             log_once_.log(util::LogLevel::warn, "collect", record.domain.uuid + api_name, e.what());

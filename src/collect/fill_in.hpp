@@ -24,6 +24,7 @@ struct FillInResult {
     unsigned filled_groups = 0;  // groups for which per-domain calls were made
     unsigned failed_groups = 0;  // groups whose per-domain call failed (other than unsupported)
     bool vanished = false;       // the domain disappeared during the calls
+    bool busy = false;           // a call gave up waiting for the domain's job (virt::ErrorKind::busy)
     std::vector<std::pair<unsigned, std::chrono::nanoseconds>> group_durations;
     std::string error;  // the last failure message, for the group status
 };

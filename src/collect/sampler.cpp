@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "collect/nowait_skip.hpp"
 #include "collect/stats_parser.hpp"
 #include "util/error_chain.hpp"
 #include "util/internal_errors.hpp"
@@ -112,6 +113,7 @@ void Sampler::collect_into(Snapshot& snap)
     }
     const auto bulk_duration = clock_.now() - bulk_start;
     snap.libvirt_up = true;
+    snap.versions = source_.versions();
     for (auto& g : snap.groups) g.duration = bulk_duration;
 
     fill_in_.observe_bulk(records, options_.groups);
@@ -160,9 +162,11 @@ DomainSample Sampler::sample_domain(virt::DomainStatsRecord& record, Snapshot& s
     const auto ref = record.domain;
     auto devices = cache_.get(
         ref.uuid, [&](const std::string&) { return source_.domain_xml(ref); }, sample.nic_count, sample.disk_count);
+    bool timed_out = monitor_stats_skipped(sample, devices.get(), options_.groups);
 
     if (const unsigned missing = fill_in_.missing_groups(record, options_.groups)) {
         if (clock_.now() >= deadline) {
+            timed_out = true;
             if (snap.complete) {
                 snap.complete = false;
                 snap.error = "collection budget of " + std::to_string(options_.budget.count()) +
@@ -170,6 +174,7 @@ DomainSample Sampler::sample_domain(virt::DomainStatsRecord& record, Snapshot& s
             }
         } else {
             const FillInResult r = fill_in_.fill(record, missing, devices.get());
+            timed_out = timed_out || r.busy;
             for (auto& g : snap.groups) {
                 if (r.filled_groups & g.group) g.per_domain = true;
                 if (r.failed_groups & g.group) {
@@ -182,6 +187,7 @@ DomainSample Sampler::sample_domain(virt::DomainStatsRecord& record, Snapshot& s
             sample = parse_stats_record(record);
         }
     }
+    sample.timed_out = timed_out;
     sample.vmid = options_.vmid.vmid(sample.name, sample.id);
     sample.devices = std::move(devices);
     link_device_info(sample);

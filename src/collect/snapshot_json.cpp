@@ -101,7 +101,7 @@ void write_nic_sources(JsonWriter& w, const NicInfo& nic)
 {
     w.field_nonempty("source_bridge", nic.source_bridge).field_nonempty("source_network", nic.source_network);
     w.field_nonempty("source_dev", nic.source_dev).field_nonempty("model", nic.model);
-    w.field_nonempty("alias", nic.alias);
+    w.field_nonempty("mtu", nic.mtu).field_nonempty("alias", nic.alias);
 }
 
 void write_nova(JsonWriter& w, const NovaInfo& nova)
@@ -116,8 +116,9 @@ void write_nova(JsonWriter& w, const NovaInfo& nova)
 void write_disk_sources(JsonWriter& w, const DiskInfo& disk)
 {
     w.field_nonempty("source", disk.source).field_nonempty("source_protocol", disk.source_protocol);
-    w.field_nonempty("source_name", disk.source_name).field_nonempty("driver_type", disk.driver_type);
-    w.field_nonempty("driver_cache", disk.driver_cache).field_nonempty("serial", disk.serial);
+    w.field_nonempty("source_name", disk.source_name).field_nonempty("driver_name", disk.driver_name);
+    w.field_nonempty("driver_type", disk.driver_type).field_nonempty("driver_cache", disk.driver_cache);
+    w.field_nonempty("driver_discard", disk.driver_discard).field_nonempty("serial", disk.serial);
     w.field_nonempty("alias", disk.alias);
 }
 

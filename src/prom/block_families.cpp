@@ -68,8 +68,10 @@ void write_block_families(const Scrape& scrape, const DomainLabels& labels, Text
             append_label(set, "disk_type", i.type);
             append_label(set, "disk_device", i.device);
             append_label(set, "target_bus", i.bus);
+            append_label(set, "driver_name", i.driver_name);
             append_label(set, "driver_type", i.driver_type);
             append_label(set, "driver_cache", i.driver_cache);
+            append_label(set, "driver_discard", i.driver_discard);
             append_label(set, "source_file", i.source);
             append_label(set, "source_protocol", i.source_protocol);
             append_label(set, "target_device", b.name);

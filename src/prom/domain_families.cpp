@@ -1,5 +1,6 @@
-// libvirt_domains, libvirt_domain_info, libvirt_domain_openstack_info, libvirt_domain_info_* —
-// names and labels of inovex/prometheus-libvirt-exporter, plus `uuid` on every per-domain series.
+// libvirt_domains, libvirt_domain_info, libvirt_domain_openstack_info, libvirt_domain_info_*,
+// libvirt_domain_timed_out — names and labels of inovex/prometheus-libvirt-exporter, plus `uuid` on every
+// per-domain series — and Tinkoff's libvirt_versions_info.
 #include "collect/domain_state.hpp"
 #include "prom/families.hpp"
 
@@ -24,11 +25,13 @@ void write_info_families(const DomainLabels& labels, TextWriter& out)
         append_label(set, "vmid", d.vmid);
         out.sample(set, 1);
     }
+    // Every domain, as inovex emits it: dashboards build their project → instance → domain pickers from
+    // this family alone. Without nova metadata the nova labels are empty; instance_id is the UUID.
     out.family({"libvirt_domain_openstack_info", "OpenStack Metadata labels for the domain.", Type::gauge});
+    const collect::NovaInfo none;
     for (std::size_t i = 0; i < domains.size(); ++i) {
         const DomainSample& d = domains[i];
-        if (!d.devices || !d.devices->nova) continue;
-        const auto& n = *d.devices->nova;
+        const auto& n = d.devices && d.devices->nova ? *d.devices->nova : none;
         set.assign(labels.domain(i));
         append_label(set, "instance_name", n.instance_name);
         append_label(set, "instance_id", d.uuid);
@@ -49,13 +52,35 @@ void write_info_families(const DomainLabels& labels, TextWriter& out)
     }
 }
 
+// Tinkoff's family: one series, its labels the versions of the connection the collection ran on.
+void write_versions(const virt::LibvirtVersions& v, TextWriter& out)
+{
+    if (v == virt::LibvirtVersions{}) return;
+    std::string set;
+    append_label(set, "hypervisor_running", v.hypervisor);
+    append_label(set, "libvirtd_running", v.daemon);
+    append_label(set, "libvirt_library", v.library);
+    out.family({"libvirt_versions_info", "Versions of virtualization components.", Type::gauge});
+    out.sample(set, 1);
+}
+
 }  // namespace
 
 void write_domain_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out)
 {
     if (!scrape.snapshot || !scrape.snapshot->libvirt_up) return;
     out.single({"libvirt_domains", "Number of domains.", Type::gauge}, labels.domains().size());
+    write_versions(scrape.snapshot->versions, out);
     write_info_families(labels, out);
+    // Every domain on every scrape, as in inovex, so an alert can tell "not fresh" from "gone".
+    const bool stale = !scrape.status.fresh;
+    each_domain(out, labels,
+                {"libvirt_domain_timed_out",
+                 "1 when this domain's values in this answer are not fresh: libvirt skipped its monitor-bound "
+                 "statistics because a job held the domain, a per-domain call found it busy or was not made "
+                 "within libvirt.timeout, or the whole answer is an older collection's.",
+                 Type::gauge},
+                [stale](const DomainSample& d) { return stale || d.timed_out ? 1 : 0; });
     each_domain(out, labels,
                 {"libvirt_domain_info_state_reason",
                  "Code of the reason for the domain state (virDomain<State>Reason).", Type::gauge},

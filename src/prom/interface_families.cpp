@@ -52,6 +52,7 @@ void write_interface_families(const Scrape& scrape, const DomainLabels& labels, 
                          append_label(set, "target_device", n.name);
                          append_label(set, "mac_address", i.mac);
                          append_label(set, "model_type", i.model);
+                         append_label(set, "mtu_size", i.mtu);
                      });
     for (const NicFamily& f : counters) each_nic(out, labels, f.family, [&](const NicSample& n) { return n.*f.field; });
 }

@@ -1,6 +1,7 @@
-// Balloon / memory statistics: libvirt_domain_memory_stats_* (inovex names). inovex exports swap
-// in/out as gauges named *_bytes although they only grow; here they are counters named
-// *_bytes_total (listed in the README's compatibility table).
+// Balloon / memory statistics: libvirt_domain_memory_stats_* (inovex v2 names). inovex exports swap
+// in/out as gauges named *_bytes although they only grow; they are here under those names, for its
+// dashboards, and as the counters they are (*_bytes_total), for rate() without counter-reset guesses.
+// actual_balloon_bytes is this exporter's older name of current_balloon_bytes, kept for its users.
 #include <span>
 
 #include "prom/families.hpp"
@@ -19,8 +20,17 @@ struct BalloonFamily {
 
 // In exposition order; used_percent, computed from two fields, goes between the two parts.
 constexpr BalloonFamily sizes[] = {
-    {{"libvirt_domain_memory_stats_actual_balloon_bytes", "Current balloon value, in bytes.", Type::gauge},
+    {{"libvirt_domain_memory_stats_current_balloon_bytes", "Current balloon value, in bytes.", Type::gauge},
      &BalloonStats::current,
+     Unit::kib},
+    {{"libvirt_domain_memory_stats_actual_balloon_bytes",
+      "Current balloon value, in bytes (the same as libvirt_domain_memory_stats_current_balloon_bytes).",
+      Type::gauge},
+     &BalloonStats::current,
+     Unit::kib},
+    {{"libvirt_domain_memory_stats_maximum_bytes", "Maximum memory the balloon may give the domain, in bytes.",
+      Type::gauge},
+     &BalloonStats::maximum,
      Unit::kib},
     {{"libvirt_domain_memory_stats_rss_bytes", "Resident set size of the process running the domain, in bytes.",
       Type::gauge},
@@ -39,6 +49,18 @@ constexpr BalloonFamily sizes[] = {
     {{"libvirt_domain_memory_stats_disk_caches_bytes", "Memory the guest can reclaim quickly (disk caches), in bytes.",
       Type::gauge},
      &BalloonStats::disk_caches,
+     Unit::kib},
+    {{"libvirt_domain_memory_stats_swap_in_bytes",
+      "Data read from swap space by the guest, in bytes (inovex's gauge; the counter is "
+      "libvirt_domain_memory_stats_swap_in_bytes_total).",
+      Type::gauge},
+     &BalloonStats::swap_in,
+     Unit::kib},
+    {{"libvirt_domain_memory_stats_swap_out_bytes",
+      "Memory written out to swap space by the guest, in bytes (inovex's gauge; the counter is "
+      "libvirt_domain_memory_stats_swap_out_bytes_total).",
+      Type::gauge},
+     &BalloonStats::swap_out,
      Unit::kib},
 };
 constexpr BalloonFamily counters[] = {

@@ -233,4 +233,14 @@ bool Connection::connected() const noexcept
     return impl_->connected.load();
 }
 
+LibvirtVersions Connection::versions() const
+{
+    std::shared_ptr<detail::LiveConnection> live;
+    {
+        std::lock_guard lock(impl_->mu);
+        live = impl_->live;
+    }
+    return live ? live->versions() : LibvirtVersions{};
+}
+
 }  // namespace virt

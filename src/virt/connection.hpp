@@ -93,6 +93,7 @@ public:
     // DomainSource (see domain_source.hpp); implemented in libvirt_domain_source.cpp.
     std::uint64_t generation() const noexcept override;
     bool connected() const noexcept override;
+    LibvirtVersions versions() const override;
     std::vector<DomainStatsRecord> all_domain_stats(unsigned groups) override;
     std::string domain_xml(const DomainRef& domain) override;
     std::vector<TypedParam> domain_info(const DomainRef& domain) override;

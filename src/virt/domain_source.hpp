@@ -57,6 +57,17 @@ struct DomainStatsRecord {
     std::vector<TypedParam> params;
 };
 
+// libvirt's version numbers (major * 1,000,000 + minor * 1,000 + release) as "major.minor.release"
+// (Tinkoff's libvirt_versions_info); empty where libvirt did not say.
+struct LibvirtVersions {
+    std::string hypervisor;  // virConnectGetVersion: the hypervisor behind the connection (QEMU's version)
+    std::string daemon;      // virConnectGetLibVersion: the libvirt serving the connection (libvirtd)
+    std::string library;     // virGetVersion: the libvirt library linked into this process
+    bool operator==(const LibvirtVersions&) const = default;
+};
+// "8.0.0" for 8000000; pure.
+std::string format_libvirt_version(unsigned long version);
+
 // Name as used in config and metrics ("state", "cpu_total", ...; stats_groups.hpp); empty for an unknown
 // bit.
 std::string_view stats_group_name(unsigned group) noexcept;
@@ -71,6 +82,9 @@ public:
     // Callers key "which path works on this connection" memories by it.
     virtual std::uint64_t generation() const noexcept = 0;
     virtual bool connected() const noexcept = 0;
+    // The versions read when the current connection was opened (no libvirt call here); all empty
+    // while not connected.
+    virtual LibvirtVersions versions() const = 0;
 
     // One virConnectGetAllDomainStats for all domains (active and inactive) with `groups`, using
     // VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT unless the driver refused it before on this connection.

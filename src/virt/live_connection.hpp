@@ -70,6 +70,8 @@ public:
 
     virConnectPtr get() const noexcept { return conn_.get(); }
     std::uint64_t generation() const noexcept { return generation_; }
+    // Read once when the connection was opened; a version libvirt would not give stays empty.
+    const LibvirtVersions& versions() const noexcept { return versions_; }
     DriverQuirks& quirks() noexcept { return quirks_; }
     // The helper connections of a split collection (none when parallel is 1); they share quirks().
     HelperPool& helpers() noexcept { return *helpers_; }
@@ -88,6 +90,7 @@ private:
 
     ConnectPtr conn_;
     std::uint64_t generation_;
+    LibvirtVersions versions_;
     std::shared_ptr<CallbackRelay> relay_;
     std::vector<int> event_callback_ids_;
     // Ours, not libvirt's: drivers without close callbacks accept the registration as a no-op and

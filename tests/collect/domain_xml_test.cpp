@@ -38,7 +38,7 @@ TEST_CASE("a QEMU domain yields identity, OS, every NIC and disk with their attr
 
     REQUIRE(d.nics.size() == 5);  // every <interface>, also those without a target
     CHECK(d.nics[0] == collect::NicInfo{"tap693de2e9-f7", "fa:16:3e:11:22:33", "bridge", "qbr693de2e9-f7", "", "",
-                                        "virtio", "net0"});
+                                        "virtio", "1450", "net0"});
     CHECK(d.nics[1].source_network == "default");
     CHECK(d.nics[1].model == "e1000e");
     CHECK(d.nics[2].type == "ethernet");
@@ -50,7 +50,8 @@ TEST_CASE("a QEMU domain yields identity, OS, every NIC and disk with their attr
 
     REQUIRE(d.disks.size() == 5);
     CHECK(d.disks[0] == collect::DiskInfo{"vda", "virtio", "disk", "file", "/var/lib/nova/instances/5d9e1f20/disk", "",
-                                          "", "qcow2", "none", "5d9e1f20-disk", "virtio-disk0"});
+                                          "", "qemu", "qcow2", "none", "unmap", "5d9e1f20-disk", "virtio-disk0"});
+    CHECK(d.disks[1].driver_discard.empty());  // an attribute the XML does not have stays empty
     CHECK(d.disks[1].source == "/dev/mapper/vg-data");
     CHECK(d.disks[1].type == "block");
     CHECK(d.disks[2].device == "cdrom");
@@ -111,7 +112,7 @@ TEST_CASE("a test-driver domain (virsh -c test:///default dumpxml test) is parse
     CHECK(d.arch == "i686");
     CHECK(d.machine.empty());
     REQUIRE(d.nics.size() == 1);
-    CHECK(d.nics[0] == collect::NicInfo{"testnet0", "aa:bb:cc:dd:ee:ff", "network", "", "default", "", "", ""});
+    CHECK(d.nics[0] == collect::NicInfo{"testnet0", "aa:bb:cc:dd:ee:ff", "network", "", "default", "", "", "", ""});
     REQUIRE(d.disks.size() == 1);
     CHECK(d.disks[0].source == "/guest/diskimage1");
     CHECK(d.disks[0].device == "disk");

@@ -190,4 +190,54 @@ TEST_CASE("the fill-in stops at the collection budget and the snapshot says it i
     CHECK(snap.domains[0].cpu.time.has_value());
     CHECK_FALSE(snap.domains[1].cpu.time.has_value());
     CHECK(rig.src.count_of("info") == 1);
+    CHECK_FALSE(snap.domains[0].timed_out);
+    CHECK(snap.domains[1].timed_out);  // libvirt_domain_timed_out 1: its per-domain values were never asked for
+}
+
+TEST_CASE("a domain whose per-domain call found it busy in a job is marked timed out, the others are not")
+{
+    Rig rig;
+    script_test_driver(rig.src);
+    rig.src.bulk.push_back(state_only("vm2", "22222222-2222-2222-2222-222222222222", 2));
+    rig.src.busy = {"memory"};
+    auto snap = rig.sampler.collect();
+    REQUIRE(snap.domains.size() == 2);
+    CHECK(snap.domains[0].timed_out);
+    CHECK(snap.domains[1].timed_out);
+    rig.src.busy.clear();
+    snap = rig.sampler.collect();
+    CHECK_FALSE(snap.domains[0].timed_out);
+    CHECK_FALSE(snap.domains[1].timed_out);
+}
+
+TEST_CASE("a running QEMU domain whose bulk record lacks what only its monitor gives is marked timed out")
+{
+    Rig rig;
+    const std::string kvm_xml = R"(<domain type='kvm'><name>vm1</name><uuid>)" + uuid1 + R"(</uuid></domain>)";
+    rig.src.xml[uuid1] = kvm_xml;
+    // NOWAIT while a job holds the domain: the balloon group has its definition values, not the RSS.
+    rig.src.bulk = {{{"vm1", uuid1, 1},
+                     {{"state.state", std::int64_t{1}},
+                      {"cpu.time", std::uint64_t{5}},
+                      {"balloon.current", std::uint64_t{1024}},
+                      {"balloon.maximum", std::uint64_t{1024}},
+                      {"vcpu.current", std::uint64_t{1}},
+                      {"net.count", std::uint64_t{0}},
+                      {"block.count", std::uint64_t{0}}}}};
+    auto snap = rig.sampler.collect();
+    REQUIRE(snap.domains.size() == 1);
+    CHECK(snap.domains[0].timed_out);
+    CHECK(rig.src.count_of("memory") == 0);  // not filled in per domain: that call would wait for the job
+    rig.src.bulk[0].params.push_back({"balloon.rss", std::uint64_t{900}});
+    snap = rig.sampler.collect();
+    CHECK_FALSE(snap.domains[0].timed_out);
+}
+
+TEST_CASE("the snapshot carries the libvirt versions of the connection it was collected on")
+{
+    Rig rig;
+    script_test_driver(rig.src);
+    CHECK(rig.sampler.collect().versions == virt::LibvirtVersions{"7.2.0", "9.0.0", "9.0.0"});
+    rig.src.up = false;
+    CHECK(rig.sampler.collect().versions == virt::LibvirtVersions{});
 }

@@ -29,7 +29,7 @@ std::shared_ptr<const collect::Snapshot> hostile_snapshot()
 {
     auto snap = std::make_shared<collect::Snapshot>();
     auto devices = std::make_shared<collect::DomainDevices>();
-    devices->nics.push_back({"<vnet0>", "52:54:00:00:00:01", "bridge", "br0", "", "", "virtio", ""});
+    devices->nics.push_back({"<vnet0>", "52:54:00:00:00:01", "bridge", "br0", "", "", "virtio", "", ""});
     collect::DomainSample d;
     d.name = "<script>alert(\"ü\")</script>'&";
     d.uuid = "00000000-0000-0000-0000-000000000001";

@@ -108,3 +108,51 @@ TEST_CASE("a stale answer is marked in virt_exporter_snapshot_stale")
     REQUIRE(stale != nullptr);
     CHECK(stale->samples[0].value == 1);
 }
+
+TEST_CASE("every domain has libvirt_domain_timed_out, and all are 1 when the answer is an older collection's")
+{
+    auto scrape = scrape_of(test_support::sample_snapshot());
+    auto fs = families_of(scrape);
+    const auto* timed_out = find_family(fs, "libvirt_domain_timed_out");
+    REQUIRE(timed_out != nullptr);
+    REQUIRE(timed_out->samples.size() == 3);
+    CHECK(timed_out->samples[0].value == 0);
+    CHECK(timed_out->samples[1].value == 1);  // the sample's second domain was held by a job
+    CHECK(timed_out->samples[2].value == 0);
+    scrape.status.fresh = false;
+    fs = families_of(scrape);
+    timed_out = find_family(fs, "libvirt_domain_timed_out");
+    REQUIRE(timed_out != nullptr);
+    for (const auto& s : timed_out->samples) CHECK(s.value == 1);
+}
+
+TEST_CASE("libvirt_domain_openstack_info is there for every domain, with empty nova labels where there is no nova")
+{
+    const auto fs = families_of(scrape_of(test_support::sample_snapshot()));
+    const auto* info = find_family(fs, "libvirt_domain_openstack_info");
+    REQUIRE(info != nullptr);
+    REQUIRE(info->samples.size() == 3);
+    const auto& plain = info->samples[0];
+    REQUIRE(plain.label("project_name") != nullptr);
+    CHECK(plain.label("project_name")->empty());
+    CHECK(*plain.label("instance_id") == "11111111-2222-3333-4444-555555555555");  // the UUID, as inovex
+    CHECK(*info->samples[1].label("project_name") == "demo");
+}
+
+TEST_CASE("libvirt_versions_info names the running hypervisor, libvirtd and the library, and only with libvirt")
+{
+    auto scrape = scrape_of(test_support::sample_snapshot());
+    auto fs = families_of(scrape);
+    const auto* versions = find_family(fs, "libvirt_versions_info");
+    REQUIRE(versions != nullptr);
+    REQUIRE(versions->samples.size() == 1);
+    const auto& v = versions->samples[0];
+    REQUIRE(v.label("hypervisor_running") != nullptr);
+    CHECK(*v.label("hypervisor_running") == "7.2.0");
+    CHECK(*v.label("libvirtd_running") == "9.0.0");
+    CHECK(*v.label("libvirt_library") == "9.0.1");
+    auto down = test_support::sample_snapshot();
+    down.versions = {};
+    fs = families_of(scrape_of(down));
+    CHECK(find_family(fs, "libvirt_versions_info") == nullptr);
+}

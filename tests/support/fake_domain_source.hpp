@@ -18,17 +18,20 @@ class FakeDomainSource : public virt::DomainSource {
 public:
     std::atomic<std::uint64_t> gen{1};
     std::atomic<bool> up{true};
+    virt::LibvirtVersions libvirt_versions{"7.2.0", "9.0.0", "9.0.0"};  // returned by versions() while up
     std::vector<virt::DomainStatsRecord> bulk;                     // returned by all_domain_stats
     std::map<std::string, std::string> xml;                        // uuid → XML
     std::map<std::string, std::vector<virt::TypedParam>> answers;  // "call:uuid[:dev]" → params
     std::set<std::string> unsupported;                             // call names that throw unsupported
     std::set<std::string> failing;                                 // call names that throw ErrorKind::other
+    std::set<std::string> busy;                                    // call names that throw ErrorKind::busy
     mutable std::mutex mu;
     std::map<std::string, int> calls;                      // call name → count
     std::function<void(const std::string& call)> on_call;  // e.g. to advance a ManualClock
 
     std::uint64_t generation() const noexcept override { return gen; }
     bool connected() const noexcept override { return up; }
+    virt::LibvirtVersions versions() const override { return up ? libvirt_versions : virt::LibvirtVersions{}; }
 
     std::vector<virt::DomainStatsRecord> all_domain_stats(unsigned) override
     {
@@ -78,6 +81,7 @@ private:
         count(call);
         if (unsupported.contains(call)) throw virt::Error(virt::ErrorKind::unsupported, call + " unsupported");
         if (failing.contains(call)) throw virt::Error(virt::ErrorKind::other, call + " failed for " + d.name);
+        if (busy.contains(call)) throw virt::Error(virt::ErrorKind::busy, "cannot acquire state change lock");
         auto it = answers.find(call + ":" + d.uuid + (dev.empty() ? "" : ":" + dev));
         return it == answers.end() ? std::vector<virt::TypedParam>{} : it->second;
     }

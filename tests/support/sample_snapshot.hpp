@@ -33,9 +33,9 @@ inline collect::Snapshot sample_snapshot()
     devices->os_type = "hvm";
     devices->arch = "x86_64";
     devices->machine = "pc-q35-7.2";
-    devices->nics.push_back({"vnet0", "52:54:00:aa:bb:cc", "bridge", "br0", "", "", "virtio", "net0"});
-    devices->disks.push_back({"vda", "virtio", "disk", "file", "/var/lib/one/datastores/0/42/disk.0", "", "", "qcow2",
-                              "none", "SN-42", "virtio-disk0"});
+    devices->nics.push_back({"vnet0", "52:54:00:aa:bb:cc", "bridge", "br0", "", "", "virtio", "1500", "net0"});
+    devices->disks.push_back({"vda", "virtio", "disk", "file", "/var/lib/one/datastores/0/42/disk.0", "", "", "qemu",
+                              "qcow2", "none", "unmap", "SN-42", "virtio-disk0"});
 
     DomainSample a;
     a.name = "one-42";
@@ -109,6 +109,7 @@ inline collect::Snapshot sample_snapshot()
     b.balloon.current = 524288;
     b.balloon.maximum = 524288;
     b.vcpu.current = 1;
+    b.timed_out = true;  // as if a job held it: libvirt_domain_timed_out 1
     b.devices = nova;
 
     DomainSample c;
@@ -118,6 +119,7 @@ inline collect::Snapshot sample_snapshot()
     c.balloon.maximum = 262144;
 
     s.domains = {a, b, c};
+    s.versions = {"7.2.0", "9.0.0", "9.0.1"};
     // The copies above point at `devices`' NIC/disk records through the shared_ptr they hold.
     s.domains[0].nics[0].info = &s.domains[0].devices->nics[0];
     s.domains[0].disks[0].info = &s.domains[0].devices->disks[0];

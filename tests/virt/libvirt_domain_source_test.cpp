@@ -37,6 +37,24 @@ TEST_CASE("a read-only connection to the demo node lists every domain with its s
     CHECK(node.ref("instance-0000002a").uuid == "5d9e1f20-3a4b-4c5d-9e6f-7a8b9c0d1e04");
 }
 
+TEST_CASE("the connection reports its hypervisor's, its daemon's and the library's versions")
+{
+    DemoNode node;
+    const auto v = node.conn->versions();
+    CHECK(v.hypervisor == "0.0.2");  // the test driver's own version number
+    CHECK_FALSE(v.library.empty());
+    CHECK(v.daemon == v.library);  // test:/// runs in this process: the daemon's libvirt is ours
+    CHECK(std::count(v.library.begin(), v.library.end(), '.') == 2);
+}
+
+TEST_CASE("libvirt's version numbers read as major.minor.release")
+{
+    CHECK(virt::format_libvirt_version(9000000) == "9.0.0");
+    CHECK(virt::format_libvirt_version(7002001) == "7.2.1");
+    CHECK(virt::format_libvirt_version(2) == "0.0.2");
+    CHECK(virt::format_libvirt_version(10010999) == "10.10.999");
+}
+
 TEST_CASE("domain ids are -1 for the shut-off domain and positive for running ones")
 {
     DemoNode node;
