@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A real Prometheus scrapes the exporter (libvirt test driver): every family arrives with the same
 series, values agree with --once within counter movement, hostile label values survive the round trip,
-promtool accepts a live scrape, and concurrent scrapes share collections.
+the names and labels inovex's Grafana dashboard queries have data (inovex_dashboard.py), promtool accepts
+a live scrape, and concurrent scrapes share collections.
 
 Usage: prometheus_scrape.py EXPORTER SOURCE_DIR            (libvirt's test driver: demo and hostile nodes)
        prometheus_scrape.py EXPORTER SOURCE_DIR --uri URI  (any other libvirt, e.g. real QEMU guests)
@@ -13,6 +14,7 @@ import sys
 import threading
 import time
 
+import inovex_dashboard
 from fixtures import workdir, Exporter, Prometheus, http_get, wait_until
 from tap import Tap
 
@@ -101,6 +103,10 @@ def main():
                     assert sources == want, f"{sources!r} != {want!r}"
                     return True
                 tap.run(f"{node_file}: quotes, backslashes, newlines and non-ASCII survive in labels", labels_round_trip)
+
+            if not hostile:
+                inovex_dashboard.check(tap, prom, node_file,
+                                       inovex_dashboard.TEST_DRIVER_LACKS if uri.startswith("test:") else None)
 
             def promtool_accepts():
                 text = exp.metrics()

@@ -194,10 +194,16 @@ def stuck_guest():
                   "the other guests are collected fresh while one guest hangs")
         tap.check(value(text, "libvirt_domain_info_state", "vexp-test-1") is not None,
                   "the frozen guest is still listed (its state, without the stats that need its monitor)")
+        tap.check(value(text, "libvirt_domain_timed_out", "vexp-test-1") == 1 and
+                  value(text, "libvirt_domain_timed_out", "vexp-test-2") == 0,
+                  "libvirt_domain_timed_out is 1 for the frozen guest (NOWAIT skipped its monitor) and 0 for the "
+                  "others", [line for line in text.splitlines() if line.startswith("libvirt_domain_timed_out")])
     finally:
         os.kill(pid, signal.SIGCONT)
     wait_until(lambda: has_series(fresh_scrape(), "libvirt_domain_block_stats_read_bytes_total", domain="vexp-test-1"),
                30, "vexp-test-1's block stats back after SIGCONT")
+    tap.check(value(fresh_scrape(), "libvirt_domain_timed_out", "vexp-test-1") == 0,
+              "libvirt_domain_timed_out is back to 0 once the guest answers again")
     tap.check(exp.output().count("runs alongside it") == 1, "the hung collection is logged once")
 
 

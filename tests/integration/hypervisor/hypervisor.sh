@@ -16,7 +16,8 @@
 #                              started
 #
 # State lives in $HV_STATE_DIR (default /tmp/virt-exporter-hv). Guests run under TCG (<domain type='qemu'>):
-# nested KVM hangs this kernel early, and TCG works everywhere.
+# nested KVM hangs this kernel early, and TCG works everywhere. Each guest carries Nova metadata (project
+# vexp, its name as the instance name), as on an OpenStack compute node, for the dashboards' project pickers.
 set -euo pipefail
 
 STATE=${HV_STATE_DIR:-/tmp/virt-exporter-hv}
@@ -199,6 +200,13 @@ guest_xml() {  # guest_xml NAME KEY USER_NIC BACKING
     <initrd>$STATE/initramfs.cpio.gz</initrd><cmdline>console=ttyS0 quiet</cmdline></os>
   <features><acpi/><apic/></features>
   <on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash>
+  <metadata>
+    <nova:instance xmlns:nova='http://openstack.org/xmlns/libvirt/nova/1.1'>
+      <nova:name>$(xml_text "$name")</nova:name><nova:flavor name='vexp.tiny'/>
+      <nova:owner><nova:user uuid='0c1a7e5e2b8d4f0a9e3c6b1d2f4a5e6c'>ci</nova:user>
+        <nova:project uuid='7d2e4f6a8b0c4d1e9f3a5b7c9d1e3f5a'>vexp</nova:project></nova:owner>
+    </nova:instance>
+  </metadata>
   <devices>$disks$nics
     <serial type='file'><source path='$STATE/vexp-$key.console'/><target port='0'/></serial>
     <memballoon model='virtio'><stats period='2'/></memballoon>
