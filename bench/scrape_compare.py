@@ -16,6 +16,9 @@ web.max_snapshot_age 0, so every scrape is a full collection.
       private libvirtd (fixtures.SessionLibvirtd) at each of --sizes; --parallel at --parallel-at only.
   scrape_compare.py EXPORTER BARE_STATS SOURCE_DIR uri URI --label LABEL [--parallel 1,2,4] [--rounds 5]
       any running libvirt, e.g. qemu:///system with the bench's guests.
+  --baseline OTHER_EXPORTER (either mode) adds another build of virt-exporter, e.g. main before a change, as
+      "virt-exporter baseline parallel=1" beside ours in every scenario: a change's cost is the ratio of the
+      two rows, and two runs' ratios give the noise.
 Prints one JSON line per exporter and scenario.
 """
 import argparse
@@ -96,6 +99,11 @@ def scenario(label, uri, domains, parallels, args, work, daemon_pid=None, per_do
             targets.append(Target(f"virt-exporter parallel={p}", [args.exporter, "--config", cfg, "--libvirt.uri", uri,
                                                                     "--web.listen-address", f"127.0.0.1:{port}"],
                                   port, work))
+            if args.baseline and p == parallels[0]:
+                port = free_port()
+                targets.append(Target(f"virt-exporter baseline parallel={p}",
+                                      [args.baseline, "--config", cfg, "--libvirt.uri", uri,
+                                       "--web.listen-address", f"127.0.0.1:{port}"], port, work))
         port = free_port()
         targets.append(Target("prometheus-libvirt-exporter", [GO_EXPORTER, f"--web.listen-address=127.0.0.1:{port}",
                                                               f"--libvirt.uri={uri}"], port, work))
@@ -162,6 +170,7 @@ def main():
     u.add_argument("--libvirtd-pid", type=int)
     for s in (t, u):
         s.add_argument("--rounds", type=int, default=5)
+        s.add_argument("--baseline", help="another virt-exporter binary, measured beside EXPORTER")
     args = p.parse_args()
     if not os.path.exists(GO_EXPORTER):
         sys.exit(f"{GO_EXPORTER} missing: apt-get install prometheus-libvirt-exporter")
