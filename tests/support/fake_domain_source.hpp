@@ -19,12 +19,12 @@ public:
     std::atomic<std::uint64_t> gen{1};
     std::atomic<bool> up{true};
     virt::LibvirtVersions libvirt_versions{"7.2.0", "9.0.0", "9.0.0"};  // returned by versions() while up
-    std::vector<virt::DomainStatsRecord> bulk;                     // returned by all_domain_stats
-    std::map<std::string, std::string> xml;                        // uuid → XML
-    std::map<std::string, std::vector<virt::TypedParam>> answers;  // "call:uuid[:dev]" → params
-    std::set<std::string> unsupported;                             // call names that throw unsupported
-    std::set<std::string> failing;                                 // call names that throw ErrorKind::other
-    std::set<std::string> busy;                                    // call names that throw ErrorKind::busy
+    std::vector<virt::DomainStatsRecord> bulk;                          // returned by all_domain_stats
+    std::map<std::string, std::string> xml;                             // uuid → XML
+    std::map<std::string, std::vector<virt::TypedParam>> answers;       // "call:uuid[:dev]" → params
+    std::set<std::string> unsupported;                                  // call names that throw unsupported
+    std::set<std::string> failing;                                      // call names that throw ErrorKind::other
+    std::set<std::string> busy;                                         // call names that throw ErrorKind::busy
     mutable std::mutex mu;
     std::map<std::string, int> calls;                      // call name → count
     std::function<void(const std::string& call)> on_call;  // e.g. to advance a ManualClock
