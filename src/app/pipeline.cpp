@@ -37,6 +37,9 @@ Pipeline::Pipeline(const config::Config& config, const util::Clock& clock)
     sampler_options.budget = config.libvirt.timeout;
     sampler_options.parallel = config.libvirt.parallel;
     sampler_options.vmid = collect::VmidRule(config.push.vmid_regex.regex());
+    for (const auto& p : config.libvirt.domains.include) sampler_options.filter.include.push_back(p.regex());
+    for (const auto& p : config.libvirt.domains.exclude) sampler_options.filter.exclude.push_back(p.regex());
+    sampler_options.filter.inactive = config.libvirt.inactive;
     sampler_ = std::make_unique<collect::Sampler>(*connection_, *cache_, clock, sampler_options);
     store_ = std::make_unique<collect::SnapshotStore>([s = sampler_.get()] { return s->collect(); }, clock,
                                                       config.web.max_snapshot_age);

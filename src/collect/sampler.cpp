@@ -107,7 +107,16 @@ void Sampler::collect_into(Snapshot& snap)
     std::vector<virt::DomainStatsRecord> records;
     const auto bulk_start = clock_.now();
     try {
-        records = source_.all_domain_stats(options_.groups);
+        if (options_.filter.filters()) {
+            std::vector<virt::DomainRef> listed = source_.list_domains();
+            std::vector<virt::DomainRef> kept;
+            for (auto& d : listed)
+                if (options_.filter.keeps(d)) kept.push_back(std::move(d));
+            snap.domains_filtered = static_cast<unsigned>(listed.size() - kept.size());
+            if (!kept.empty()) records = source_.domain_stats(kept, options_.groups);
+        } else {
+            records = source_.all_domain_stats(options_.groups);
+        }
     } catch (const std::exception& e) {
         return fail_all(e.what());
     }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "collect/device_cache.hpp"
+#include "collect/domain_filter.hpp"
 #include "collect/domain_sample.hpp"
 #include "collect/fill_in.hpp"
 #include "collect/vmid.hpp"
@@ -33,6 +34,7 @@ struct SamplerOptions {
     // many threads, each on a contiguous share of the records; 1 runs it on the collecting thread.
     unsigned parallel = 1;
     VmidRule vmid;
+    DomainFilter filter;  // libvirt.domains, libvirt.inactive; the default keeps every domain (one bulk call)
 };
 
 class Sampler {

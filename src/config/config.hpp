@@ -54,6 +54,15 @@ struct LibvirtConfig {
     unsigned stats_groups = virt::default_stats_groups;  // virt::StatsGroup bits; a list of names in YAML
     bool nowait = true;
     unsigned parallel = 4;  // connections a collection is split over (1: one bulk call); see bench/README.md
+    // Which domains are collected, for both sinks and /api/vms: those whose name or UUID matches one of
+    // `include` (every domain when it is empty) and none of `exclude`, each pattern matching the whole
+    // name or UUID. A filtered domain costs nothing beyond the listing.
+    struct Domains {
+        std::vector<Pattern> include;
+        std::vector<Pattern> exclude;
+        friend bool operator==(const Domains&, const Domains&) = default;
+    } domains;
+    bool inactive = true;  // shut-off and defined domains are listed too
     std::chrono::seconds device_cache_ttl{300};  // DEVICE_CACHE_TTL
     std::chrono::seconds keepalive_interval{5};
     unsigned keepalive_count = 5;

@@ -42,6 +42,9 @@ const std::vector<Field> table = {
     VE_FIELD(GroupsField, libvirt, stats_groups, nullptr),
     VE_FIELD(BoolField, libvirt, nowait, nullptr),
     VE_FIELD(UnsignedField, libvirt, parallel, nullptr),
+    VE_FIELD(PatternListField, libvirt, domains.include, nullptr),
+    VE_FIELD(PatternListField, libvirt, domains.exclude, nullptr),
+    VE_FIELD(BoolField, libvirt, inactive, nullptr),
     VE_FIELD(SecondsField, libvirt, device_cache_ttl, "DEVICE_CACHE_TTL"),
     VE_FIELD(SecondsField, libvirt, keepalive_interval, nullptr),
     VE_FIELD(UnsignedField, libvirt, keepalive_count, nullptr),
@@ -108,6 +111,13 @@ const Field* find_field(std::string_view path)
     return nullptr;
 }
 
+bool has_fields_under(std::string_view path)
+{
+    for (const auto& f : fields())
+        if (f.path.size() > path.size() && f.path.starts_with(path) && f.path[path.size()] == '.') return true;
+    return false;
+}
+
 std::string_view section_of(std::string_view path)
 {
     return path.substr(0, path.find('.'));
@@ -156,6 +166,7 @@ Problem assign_scalar(const Field& field, Config& config, std::string_view text)
             [&](const ListField&) -> Problem { return "must be a list"; },
             [&](const MapField&) -> Problem { return "must be a map"; },
             [&](const GroupsField&) -> Problem { return "must be a list"; },
+            [&](const PatternListField&) -> Problem { return "must be a list"; },
             [&]<class E>(const EnumField<E>& f) -> Problem {
                 const auto value = util::value_named(names(E{}), text);
                 if (value) f.get(config) = *value;
@@ -186,13 +197,15 @@ bool takes_text(const Field& field)
 
 bool is_list(const Field& field)
 {
-    return std::holds_alternative<ListField>(field.binding) || std::holds_alternative<GroupsField>(field.binding);
+    return std::holds_alternative<ListField>(field.binding) || std::holds_alternative<GroupsField>(field.binding) ||
+           std::holds_alternative<PatternListField>(field.binding);
 }
 
 void clear_list(const Field& field, Config& config)
 {
     if (const auto* list = std::get_if<ListField>(&field.binding)) list->get(config).clear();
     if (const auto* groups = std::get_if<GroupsField>(&field.binding)) groups->get(config) = 0;
+    if (const auto* patterns = std::get_if<PatternListField>(&field.binding)) patterns->get(config).clear();
     const std::string prefix = list_prefix(field);
     auto& u = config.unparsed;
     for (auto it = u.lower_bound(prefix); it != u.end() && it->first.starts_with(prefix);) it = u.erase(it);
@@ -200,18 +213,27 @@ void clear_list(const Field& field, Config& config)
 
 void append_item(const Field& field, Config& config, const std::string& item_path, std::string_view text)
 {
-    if (const auto* list = std::get_if<ListField>(&field.binding)) list->get(config).emplace_back(text);
-    if (const auto* groups = std::get_if<GroupsField>(&field.binding)) {
-        const auto table = names(virt::StatsGroup{});
-        if (const auto group = util::value_named(table, text)) {
-            groups->get(config) |= *group;
-            return;
-        }
-        // Only the first bad item is kept: it is the one validate() reports.
+    // Only the first bad item of a list is kept: it is the one validate() reports.
+    auto first_problem = [&](std::string problem) {
         const std::string prefix = list_prefix(field);
         const auto it = config.unparsed.lower_bound(prefix);
         if (it == config.unparsed.end() || !it->first.starts_with(prefix))
-            config.unparsed[item_path] = not_one_of(util::names_listed(table), text);
+            config.unparsed[item_path] = std::move(problem);
+    };
+    if (const auto* list = std::get_if<ListField>(&field.binding)) list->get(config).emplace_back(text);
+    if (const auto* groups = std::get_if<GroupsField>(&field.binding)) {
+        const auto table = names(virt::StatsGroup{});
+        if (const auto group = util::value_named(table, text))
+            groups->get(config) |= *group;
+        else
+            first_problem(not_one_of(util::names_listed(table), text));
+    }
+    if (const auto* patterns = std::get_if<PatternListField>(&field.binding)) {
+        Pattern pattern;
+        if (auto problem = Pattern::compile(std::string(text), pattern))
+            first_problem(std::move(*problem));
+        else
+            patterns->get(config).push_back(std::move(pattern));
     }
 }
 

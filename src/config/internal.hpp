@@ -67,9 +67,11 @@ struct EnumField : Ref<E> {
 // A list of stats-group names held as a mask of virt::StatsGroup bits.
 struct GroupsField : Ref<unsigned> {};
 struct PatternField : Ref<Pattern> {};
+struct PatternListField : Ref<std::vector<Pattern>> {};
 using Binding = std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField, CountField,
                              BytesField, ListField, MapField, EnumField<PushApi>, EnumField<Precision>,
-                             EnumField<util::LogLevel>, EnumField<util::LogFormat>, GroupsField, PatternField>;
+                             EnumField<util::LogLevel>, EnumField<util::LogFormat>, GroupsField, PatternField,
+                             PatternListField>;
 
 struct Field {
     std::string_view path;  // "push.interval"
@@ -81,6 +83,9 @@ struct Field {
 
 const std::vector<Field>& fields();
 const Field* find_field(std::string_view path);
+// True when some field's path continues `path` with a dot ("libvirt.domains" for
+// "libvirt.domains.include"): the YAML map at `path` holds settings.
+bool has_fields_under(std::string_view path);
 // "push.interval" → "push"; "push" for "push" itself.
 std::string_view section_of(std::string_view path);
 std::string_view name_of(std::string_view path);
@@ -93,7 +98,7 @@ Problem assign_scalar(const Field& field, Config& config, std::string_view text)
 bool takes_text(const Field& field);
 // "must be one of a, b, c, got \"x\"", for a word that is none of `names_listed`.
 std::string not_one_of(std::string_view names_listed, std::string_view text);
-// The list kinds (ListField, GroupsField): emptied, then filled item by item; `item_path` is
+// The list kinds (ListField, GroupsField, PatternListField): emptied, then filled item by item; `item_path` is
 // "path[i]", where an item that names nothing is recorded in config.unparsed.
 bool is_list(const Field& field);
 void clear_list(const Field& field, Config& config);

@@ -59,6 +59,11 @@ std::string render_value(const Field& field, Config& c, bool json)
             },
             [&]<class E>(const EnumField<E>& f) { return quote(name_of(f.get(c))); },
             [&](const PatternField& f) { return quote(f.get(c).text()); },
+            [&](const PatternListField& f) {
+                std::vector<std::string> texts;
+                for (const auto& p : f.get(c)) texts.push_back(p.text());
+                return render_list(texts, json);
+            },
             [&](const MapField& f) {
                 std::string out = "{";
                 for (const auto& [k, v] : f.get(c))

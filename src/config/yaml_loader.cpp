@@ -54,6 +54,10 @@ private:
             const std::string path = section + "." + key_text(it->first, section);
             unique(seen, it->first, path);
             const Field* field = detail::find_field(path);
+            if (!field && it->second.IsMap() && detail::has_fields_under(path)) {
+                section_map(path, it->second);  // a nested map of settings ("libvirt.domains")
+                continue;
+            }
             if (!field) {
                 warn(it->first, path);
                 continue;

@@ -95,6 +95,8 @@ public:
     bool connected() const noexcept override;
     LibvirtVersions versions() const override;
     std::vector<DomainStatsRecord> all_domain_stats(unsigned groups) override;
+    std::vector<DomainRef> list_domains() override;
+    std::vector<DomainStatsRecord> domain_stats(const std::vector<DomainRef>& domains, unsigned groups) override;
     std::string domain_xml(const DomainRef& domain) override;
     std::vector<TypedParam> domain_info(const DomainRef& domain) override;
     std::vector<TypedParam> domain_state(const DomainRef& domain) override;

@@ -90,6 +90,15 @@ public:
     // VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT unless the driver refused it before on this connection.
     virtual std::vector<DomainStatsRecord> all_domain_stats(unsigned groups) = 0;
 
+    // virConnectListAllDomains: every domain's name, UUID and id (-1: not running), without statistics;
+    // the handles are kept for domain_stats() and the per-domain calls.
+    virtual std::vector<DomainRef> list_domains() = 0;
+
+    // The bulk call's records for `domains` only (from list_domains: a filtered collection asks for none
+    // but these): virDomainListGetStats with NOWAIT as all_domain_stats, split over the helper
+    // connections as all_domain_stats is. A domain gone since the listing is left out.
+    virtual std::vector<DomainStatsRecord> domain_stats(const std::vector<DomainRef>& domains, unsigned groups) = 0;
+
     // virDomainGetXMLDesc (inactive=false: the live definition).
     virtual std::string domain_xml(const DomainRef& domain) = 0;
 

@@ -8,6 +8,7 @@
 #include "virt/connection.hpp"
 #include "virt/connection_impl.hpp"
 #include "virt/domain_calls.hpp"
+#include "virt/domain_listing.hpp"
 #include "virt/handles.hpp"
 #include "virt/libvirt_error.hpp"
 #include "virt/split_stats.hpp"
@@ -46,9 +47,43 @@ auto on_domain(Connection::Impl& impl, const DomainRef& domain, Fn&& fn)
 std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
 {
     return on_connection(*impl_, [&](LiveConnection& live) {
-        if (impl_->options.parallel > 1)
-            return detail::split_stats(live, groups, impl_->options.nowait, impl_->log_once);
+        if (impl_->options.parallel > 1) {
+            const detail::Listing listing = detail::list_domains(live, 0);
+            std::vector<std::string> uuids;
+            uuids.reserve(listing.refs.size());
+            for (const auto& r : listing.refs) uuids.push_back(r.uuid);
+            return detail::split_stats(live, listing.doms, uuids, groups, impl_->options.nowait, impl_->log_once);
+        }
         return detail::all_stats(live, groups, impl_->options.nowait);
+    });
+}
+
+std::vector<DomainRef> Connection::list_domains()
+{
+    return on_connection(*impl_, [&](LiveConnection& live) { return detail::list_domains(live, 0).refs; });
+}
+
+std::vector<DomainStatsRecord> Connection::domain_stats(const std::vector<DomainRef>& domains, unsigned groups)
+{
+    return on_connection(*impl_, [&](LiveConnection& live) {
+        std::vector<detail::SharedDomain> handles;  // hold the handles for the duration of the call
+        std::vector<virDomainPtr> doms;
+        std::vector<std::string> uuids;
+        handles.reserve(domains.size());
+        for (const auto& d : domains) {
+            try {
+                handles.push_back(live.domain(d));
+            } catch (const Error& e) {
+                if (e.kind() == ErrorKind::no_domain) continue;  // gone since the listing
+                throw;
+            }
+            doms.push_back(handles.back().get());
+            uuids.push_back(d.uuid);
+        }
+        if (doms.empty()) return std::vector<DomainStatsRecord>{};
+        if (impl_->options.parallel > 1)
+            return detail::split_stats(live, doms, uuids, groups, impl_->options.nowait, impl_->log_once);
+        return detail::list_stats(std::move(doms), groups, impl_->options.nowait, live.quirks());
     });
 }
 

@@ -1,9 +1,9 @@
 #include "virt/split_stats.hpp"
 
 #include <string>
-#include <unordered_map>
 
 #include "util/shares.hpp"
+#include "virt/domain_listing.hpp"
 #include "virt/helper_connections.hpp"
 #include "virt/libvirt_error.hpp"
 #include "virt/stats_call.hpp"
@@ -16,26 +16,6 @@ struct ShareResult {
     std::vector<DomainStatsRecord> records;
     std::string error;
 };
-
-// virDomainListGetStats for `doms` (all of one connection); throws virt::Error.
-std::vector<DomainStatsRecord> list_stats(std::vector<virDomainPtr> doms, unsigned groups, bool nowait,
-                                          DriverQuirks& quirks)
-{
-    doms.push_back(nullptr);  // libvirt takes a NULL-terminated array
-    StatsRecordList list;
-    const int n = call_stats(
-        nowait, quirks, "virDomainListGetStats",
-        [&](unsigned flags, StatsRecordList& out) {
-            virDomainStatsRecordPtr* raw = nullptr;
-            const int count = virDomainListGetStats(doms.data(), groups, &raw, flags);
-            out.reset(raw);
-            return count;
-        },
-        list);
-    std::vector<DomainStatsRecord> records;
-    append_records(list, n, records);
-    return records;
-}
 
 // The domains `share` of `all_uuids` on helper `i`. Runs on its own thread: nothing escapes.
 ShareResult helper_share(LiveConnection& live, unsigned i, const std::vector<std::string>& all_uuids, util::Share share,
@@ -64,20 +44,16 @@ ShareResult helper_share(LiveConnection& live, unsigned i, const std::vector<std
 
 }  // namespace
 
-std::vector<DomainStatsRecord> split_stats(LiveConnection& live, unsigned groups, bool nowait, util::LogOnce& log_once)
+std::vector<DomainStatsRecord> split_stats(LiveConnection& live, const std::vector<virDomainPtr>& doms,
+                                           const std::vector<std::string>& uuids, unsigned groups, bool nowait,
+                                           util::LogOnce& log_once)
 {
-    virDomainPtr* raw = nullptr;
-    const int n = virConnectListAllDomains(live.get(), &raw, 0);
-    if (n < 0) throw_last_error("virConnectListAllDomains");
-    const DomainList listed(raw);
-    std::vector<std::string> uuids;
-    uuids.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) uuids.push_back(uuid_of(listed[i]));
-
     const auto shares = util::split_evenly(uuids.size(), live.helpers().size() + 1);
-    auto main_share = [&listed, &shares, &live, groups, nowait](std::size_t s) {
-        return list_stats(std::vector<virDomainPtr>(listed.get() + shares[s].first, listed.get() + shares[s].second),
-                          groups, nowait, live.quirks());
+    auto main_share = [&doms, &shares, &live, groups, nowait](std::size_t s) {
+        const auto begin = doms.begin() + static_cast<std::ptrdiff_t>(shares[s].first);
+        const auto end = doms.begin() + static_cast<std::ptrdiff_t>(shares[s].second);
+        if (begin == end) return std::vector<DomainStatsRecord>{};
+        return list_stats(std::vector<virDomainPtr>(begin, end), groups, nowait, live.quirks());
     };
     // Share 0 on the main connection (its errors are the collection's), share s on helper s - 1.
     std::vector<ShareResult> results(shares.size());
@@ -103,11 +79,6 @@ std::vector<DomainStatsRecord> split_stats(LiveConnection& live, unsigned groups
         for (auto& r : results[s].records) out.push_back(std::move(r));
     }
 
-    std::unordered_map<std::string, SharedDomain> handles;
-    handles.reserve(uuids.size());
-    for (int i = 0; i < n; ++i)
-        if (auto h = ref_domain(listed[i])) handles.emplace(uuids[static_cast<std::size_t>(i)], std::move(h));
-    live.remember_domains(std::move(handles));
     return out;
 }
 

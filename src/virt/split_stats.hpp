@@ -1,5 +1,5 @@
-// The split collection behind libvirt.parallel > 1: list the domains once on the main connection,
-// cut the list into contiguous shares, and run one virDomainListGetStats per share at the same time,
+// The split collection behind libvirt.parallel > 1: the domains listed once on the main connection
+// (domain_listing.hpp; all of them, or those a filter kept) cut into contiguous shares, and run one virDomainListGetStats per share at the same time,
 // share 0 on the main connection (calling thread) and share i on helper connection i (its own thread).
 // The records are merged in listing order, shaped as the single bulk call's, so nothing downstream
 // changes. libvirtd serves each connection's RPC on its own worker and each QEMU guest answers on its
@@ -11,6 +11,9 @@
 // only where the single bulk call would. Throws virt::Error (the main connection's failures).
 #pragma once
 
+#include <libvirt/libvirt.h>
+
+#include <string>
 #include <vector>
 
 #include "util/log.hpp"
@@ -19,8 +22,11 @@
 
 namespace virt::detail {
 
-// One collection over live's main connection and its helpers (live.helpers()). `nowait`: as the bulk
+// One collection of `doms` (handles on live's main connection) with their `uuids` (same order, how the
+// helpers find them) over live's main connection and its helpers (live.helpers()). `nowait`: as the bulk
 // call (see call_stats). `log_once` keys one line per failing helper.
-std::vector<DomainStatsRecord> split_stats(LiveConnection& live, unsigned groups, bool nowait, util::LogOnce& log_once);
+std::vector<DomainStatsRecord> split_stats(LiveConnection& live, const std::vector<virDomainPtr>& doms,
+                                           const std::vector<std::string>& uuids, unsigned groups, bool nowait,
+                                           util::LogOnce& log_once);
 
 }  // namespace virt::detail

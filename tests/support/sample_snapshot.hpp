@@ -120,6 +120,7 @@ inline collect::Snapshot sample_snapshot()
 
     s.domains = {a, b, c};
     s.versions = {"7.2.0", "9.0.0", "9.0.1"};
+    s.domains_filtered = 2;
     // The copies above point at `devices`' NIC/disk records through the shared_ptr they hold.
     s.domains[0].nics[0].info = &s.domains[0].devices->nics[0];
     s.domains[0].disks[0].info = &s.domains[0].devices->disks[0];
