@@ -24,8 +24,9 @@ struct DomainFilter {
     bool filters() const noexcept { return !include.empty() || !exclude.empty() || !inactive; }
 
     // Kept: running (or `inactive`), its name or UUID matched whole by an include pattern (when there is
-    // one) and by no exclude pattern. A match that std::regex gives up on (its complexity limit) counts
-    // as no match: an include then drops the domain, an exclude keeps it.
+    // one) and by no exclude pattern. A match std::regex refuses with an exception counts as no match: an
+    // include then drops the domain, an exclude keeps it. (The patterns are the operator's: one that
+    // backtracks exponentially costs that time on every collection, as it would anywhere.)
     bool keeps(const virt::DomainRef& domain) const noexcept;
 };
 

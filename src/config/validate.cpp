@@ -57,6 +57,8 @@ void check_libvirt(const Checker& ck, const LibvirtConfig& l)
     ck.require(!l.uri.empty(), "libvirt.uri", "must not be empty");
     ck.positive(l.timeout, "libvirt.timeout");
     ck.parsed("libvirt.stats_groups");
+    ck.parsed("libvirt.domains.include");
+    ck.parsed("libvirt.domains.exclude");
     ck.require(l.stats_groups != 0, "libvirt.stats_groups", "must list at least one group");
     ck.require(l.parallel >= 1 && l.parallel <= max_parallel, "libvirt.parallel",
                "must be between 1 and " + std::to_string(max_parallel) + ", got " + std::to_string(l.parallel));

@@ -241,3 +241,46 @@ TEST_CASE("the snapshot carries the libvirt versions of the connection it was co
     rig.src.up = false;
     CHECK(rig.sampler.collect().versions == virt::LibvirtVersions{});
 }
+
+TEST_CASE("a filtering collection asks for the statistics of the kept domains alone")
+{
+    FakeDomainSource src;
+    test_support::ManualClock clock;
+    collect::DeviceCache cache{clock, 300s};
+    collect::SamplerOptions options;
+    options.filter.exclude = {std::make_shared<const std::regex>("vm2")};
+    options.filter.inactive = false;
+    collect::Sampler sampler{src, cache, clock, options};
+    script_test_driver(src);
+    const std::string uuid2 = "22222222-2222-2222-2222-222222222222";
+    const std::string uuid3 = "33333333-3333-3333-3333-333333333333";
+    src.bulk.push_back(state_only("vm2", uuid2, 2));
+    src.bulk.push_back(state_only("vm3", uuid3, -1));  // shut off
+    const auto snap = sampler.collect();
+    CHECK(src.count_of("bulk") == 0);
+    CHECK(src.count_of("list") == 1);
+    REQUIRE(snap.domains.size() == 1);
+    CHECK(snap.domains[0].name == "vm1");
+    CHECK(snap.domains_filtered == 2);
+    std::lock_guard lock(src.mu);
+    CHECK(src.stats_asked.count(uuid1) == 1);
+    CHECK(src.stats_asked.count(uuid2) == 0);  // a filtered domain costs nothing beyond the listing:
+    CHECK(src.stats_asked.count(uuid3) == 0);  // no stats, no XML, no per-domain call
+    CHECK(src.calls.count("xml") == 1);       // vm1's only
+}
+
+TEST_CASE("a filter that keeps nothing makes no stats call and serves an empty, successful collection")
+{
+    FakeDomainSource src;
+    test_support::ManualClock clock;
+    collect::DeviceCache cache{clock, 300s};
+    collect::SamplerOptions options;
+    options.filter.include = {std::make_shared<const std::regex>("nothing-like-this")};
+    collect::Sampler sampler{src, cache, clock, options};
+    script_test_driver(src);
+    const auto snap = sampler.collect();
+    CHECK(snap.libvirt_up);
+    CHECK(snap.domains.empty());
+    CHECK(snap.domains_filtered == 1);
+    CHECK(src.count_of("domain_stats") == 0);
+}

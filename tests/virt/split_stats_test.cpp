@@ -120,3 +120,36 @@ TEST_CASE("the split collection asks libvirt for the groups it is given, with NO
     REQUIRE(records.size() == 5);
     for (const auto& r : records) CHECK(has(r.params, "state.state"));
 }
+
+TEST_CASE("the chosen domains' records, on one connection and split over three, are the bulk call's for them")
+{
+    auto bulk = connect(demo_node_uri());
+    const auto all = bulk->all_domain_stats(virt::default_stats_groups);
+    const auto listed = bulk->list_domains();
+    REQUIRE(listed.size() == all.size());
+    std::vector<virt::DomainRef> chosen;
+    std::vector<virt::DomainStatsRecord> expected;
+    for (std::size_t i = 0; i < listed.size(); ++i) {
+        CHECK(listed[i] == all[i].domain);  // the listing is in the bulk call's order
+        if (i % 2 == 0) {
+            chosen.push_back(listed[i]);
+            expected.push_back(all[i]);
+        }
+    }
+    check_same_records(bulk->domain_stats(chosen, virt::default_stats_groups), expected);
+    auto split = connect_split(demo_node_uri(), 3);
+    split->list_domains();
+    check_same_records(split->domain_stats(chosen, virt::default_stats_groups), expected);
+    CHECK(bulk->domain_stats({}, virt::default_stats_groups).empty());
+}
+
+TEST_CASE("a chosen domain that is gone by the stats call is left out without an error")
+{
+    GeneratedNode node(4);
+    REQUIRE(node.ok);
+    auto conn = connect("test://" + node.path);
+    auto chosen = conn->list_domains();
+    REQUIRE(chosen.size() == 4);
+    chosen.push_back({"never-there", "00000000-0000-0000-0000-000000000000", -1});
+    CHECK(conn->domain_stats(chosen, virt::stats_state).size() == 4);
+}
