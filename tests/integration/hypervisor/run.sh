@@ -4,18 +4,19 @@
 # the run is interrupted (trap on EXIT). Diagnostics go to stderr; the last line on stdout is a TAP
 # comment `# hypervisor tier (CHECK): PASS|FAIL ...`, and the exit status is non-zero on failure
 # (including a teardown that left something behind).
-#   run.sh EXPORTER [SOURCE_DIR] [once|prometheus|influx|lifecycle]     (default: once)
+#   run.sh EXPORTER [SOURCE_DIR] [once|prometheus|influx|lifecycle|filters]     (default: once)
 #
 # Guests: vexp-test-1, vexp-test-2 and one with a hostile name (hypervisor.sh guests 2); for `once` also
 # vexp-test-2 paused and a defined, never started vexp-off, so all three states are compared; for
-# `lifecycle` vexp-off too (check_lifecycle.py pauses, hot-plugs, destroys and restarts libvirtd itself).
+# `lifecycle` and `filters` vexp-off too (check_lifecycle.py pauses, hot-plugs, destroys and restarts libvirtd
+# itself; domain_filters.py leaves the shut-off guest out with libvirt.inactive false).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-usage="usage: $0 EXPORTER [SOURCE_DIR] [once|prometheus|influx|lifecycle]"
+usage="usage: $0 EXPORTER [SOURCE_DIR] [once|prometheus|influx|lifecycle|filters]"
 exporter=$(realpath "${1:?$usage}")
 src=${2:-$(cd "$here/../../.." && pwd)}
 check=${3:-once}
-case $check in once | prometheus | influx | lifecycle) ;; *) echo "$usage" >&2; exit 2 ;; esac
+case $check in once | prometheus | influx | lifecycle | filters) ;; *) echo "$usage" >&2; exit 2 ;; esac
 [ -x "$exporter" ] || { echo "run.sh: $exporter is not an executable" >&2; exit 2; }
 export HV_STATE_DIR=${HV_STATE_DIR:-/tmp/virt-exporter-hv}
 hv=$here/hypervisor.sh
@@ -54,7 +55,7 @@ extra_ok=true
 case $check in
   once) { "$hv" guest off vexp-off --no-start && virsh -q -c qemu:///system suspend vexp-test-2 >/dev/null; } >&2 ||
     extra_ok=false ;;
-  lifecycle) "$hv" guest off vexp-off --no-start >&2 || extra_ok=false ;;
+  lifecycle | filters) "$hv" guest off vexp-off --no-start >&2 || extra_ok=false ;;
 esac
 if ! $extra_ok; then
   echo "not ok 1 - a shut-off (and for once a paused) guest next to the running ones (see stderr)"
@@ -67,6 +68,7 @@ case $check in
   prometheus) python3 "$here/../prometheus_scrape.py" "$exporter" "$src" --uri qemu:///system ;;
   influx) python3 "$here/../influx_push.py" "$exporter" "$src" --uri qemu:///system ;;
   lifecycle) python3 "$here/check_lifecycle.py" "$exporter" "$hv" ;;
+  filters) python3 "$here/../domain_filters.py" "$exporter" "$src" --uri qemu:///system ;;
 esac
 result=$?
 what="check exited $result"
