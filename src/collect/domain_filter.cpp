@@ -17,9 +17,8 @@ bool whole_match(const std::regex& re, const std::string& text) noexcept
 
 bool any_matches(const std::vector<std::shared_ptr<const std::regex>>& patterns, const virt::DomainRef& d) noexcept
 {
-    return std::any_of(patterns.begin(), patterns.end(), [&](const auto& re) {
-        return re && (whole_match(*re, d.name) || whole_match(*re, d.uuid));
-    });
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const auto& re) { return re && (whole_match(*re, d.name) || whole_match(*re, d.uuid)); });
 }
 
 }  // namespace

@@ -115,8 +115,8 @@ struct Snapshot {
     std::string error;     // why libvirt_up is false, or what cut the collection short
     std::vector<DomainSample> domains;
     std::vector<GroupStatus> groups;
-    unsigned domains_skipped = 0;   // records that could not be parsed at all
-    unsigned domains_filtered = 0;  // listed but left out by libvirt.domains / libvirt.inactive
+    unsigned domains_skipped = 0;    // records that could not be parsed at all
+    unsigned domains_filtered = 0;   // listed but left out by libvirt.domains / libvirt.inactive
     virt::LibvirtVersions versions;  // of the connection this collection ran on (empty without one)
 };
 

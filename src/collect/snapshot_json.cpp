@@ -134,8 +134,11 @@ std::string snapshot_to_json(const Snapshot& snap, bool pretty)
         w.field("per_domain", g.per_domain).field("duration_seconds", seconds(g.duration));
         w.field("error", g.error).end_object();
     }
-    w.end_array().field("domains_skipped", snap.domains_skipped)
-        .field("domains_filtered", snap.domains_filtered).key("domains").begin_array();
+    w.end_array()
+        .field("domains_skipped", snap.domains_skipped)
+        .field("domains_filtered", snap.domains_filtered)
+        .key("domains")
+        .begin_array();
     for (const auto& d : snap.domains) write_domain(w, d);
     w.end_array().end_object();
     std::string out = w.take();

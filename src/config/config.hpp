@@ -62,7 +62,7 @@ struct LibvirtConfig {
         std::vector<Pattern> exclude;
         friend bool operator==(const Domains&, const Domains&) = default;
     } domains;
-    bool inactive = true;  // shut-off and defined domains are listed too
+    bool inactive = true;                        // shut-off and defined domains are listed too
     std::chrono::seconds device_cache_ttl{300};  // DEVICE_CACHE_TTL
     std::chrono::seconds keepalive_interval{5};
     unsigned keepalive_count = 5;

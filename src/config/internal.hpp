@@ -68,10 +68,10 @@ struct EnumField : Ref<E> {
 struct GroupsField : Ref<unsigned> {};
 struct PatternField : Ref<Pattern> {};
 struct PatternListField : Ref<std::vector<Pattern>> {};
-using Binding = std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField, CountField,
-                             BytesField, ListField, MapField, EnumField<PushApi>, EnumField<Precision>,
-                             EnumField<util::LogLevel>, EnumField<util::LogFormat>, GroupsField, PatternField,
-                             PatternListField>;
+using Binding =
+    std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField, CountField, BytesField,
+                 ListField, MapField, EnumField<PushApi>, EnumField<Precision>, EnumField<util::LogLevel>,
+                 EnumField<util::LogFormat>, GroupsField, PatternField, PatternListField>;
 
 struct Field {
     std::string_view path;  // "push.interval"

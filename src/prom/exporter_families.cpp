@@ -17,10 +17,10 @@ void write_collection_families(const collect::Snapshot& snap, TextWriter& out)
     out.single({"virt_exporter_domains_skipped",
                 "Domains left out of the last collection because their record was unusable.", Type::gauge},
                snap.domains_skipped);
-    out.single({"virt_exporter_domains_filtered",
-                "Domains listed but left out of the last collection by libvirt.domains or libvirt.inactive.",
-                Type::gauge},
-               snap.domains_filtered);
+    out.single(
+        {"virt_exporter_domains_filtered",
+         "Domains listed but left out of the last collection by libvirt.domains or libvirt.inactive.", Type::gauge},
+        snap.domains_filtered);
     unsigned devices = 0;
     for (const auto& d : snap.domains) devices += d.skipped_devices;
     out.single({"virt_exporter_devices_skipped",

@@ -1,9 +1,9 @@
 // The split collection behind libvirt.parallel > 1: the domains listed once on the main connection
-// (domain_listing.hpp; all of them, or those a filter kept) cut into contiguous shares, and run one virDomainListGetStats per share at the same time,
-// share 0 on the main connection (calling thread) and share i on helper connection i (its own thread).
-// The records are merged in listing order, shaped as the single bulk call's, so nothing downstream
-// changes. libvirtd serves each connection's RPC on its own worker and each QEMU guest answers on its
-// own monitor, so the shares overlap instead of queueing behind one another.
+// (domain_listing.hpp; all of them, or those a filter kept) cut into contiguous shares, and run one
+// virDomainListGetStats per share at the same time, share 0 on the main connection (calling thread) and share i on
+// helper connection i (its own thread). The records are merged in listing order, shaped as the single bulk call's, so
+// nothing downstream changes. libvirtd serves each connection's RPC on its own worker and each QEMU guest answers on
+// its own monitor, so the shares overlap instead of queueing behind one another.
 //
 // Private to src/virt. Threads: the helper threads live only inside split_stats() and catch
 // everything; their errors come back as values. A helper that fails (cannot connect, lost, any libvirt

@@ -266,7 +266,7 @@ TEST_CASE("a filtering collection asks for the statistics of the kept domains al
     CHECK(src.stats_asked.count(uuid1) == 1);
     CHECK(src.stats_asked.count(uuid2) == 0);  // a filtered domain costs nothing beyond the listing:
     CHECK(src.stats_asked.count(uuid3) == 0);  // no stats, no XML, no per-domain call
-    CHECK(src.calls.count("xml") == 1);       // vm1's only
+    CHECK(src.calls.count("xml") == 1);        // vm1's only
 }
 
 TEST_CASE("a filter that keeps nothing makes no stats call and serves an empty, successful collection")

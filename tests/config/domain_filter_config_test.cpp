@@ -9,8 +9,9 @@ using config_test::yaml_error;
 
 TEST_CASE("libvirt.domains takes include and exclude lists of patterns, compiled once")
 {
-    const auto c = from_yaml("libvirt:\n  domains:\n    include: ['web-.*', 'db-primary']\n    exclude: ['.*-old']\n"
-                             "  inactive: false\n");
+    const auto c = from_yaml(
+        "libvirt:\n  domains:\n    include: ['web-.*', 'db-primary']\n    exclude: ['.*-old']\n"
+        "  inactive: false\n");
     REQUIRE(c.libvirt.domains.include.size() == 2);
     REQUIRE(c.libvirt.domains.exclude.size() == 1);
     CHECK(c.libvirt.domains.include[0].text() == "web-.*");
