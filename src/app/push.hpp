@@ -10,10 +10,17 @@
 #include "influx/pusher.hpp"
 #include "prom/families.hpp"
 
+namespace instr {
+class Instruments;
+}
+
 namespace app {
 
-// Null when push is not configured (no URL, or push.enabled: false).
-std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store);
+// Null when push is not configured (no URL, or push.enabled: false). Each write's duration and line
+// count go to `instruments` (may be null; borrowed: it must outlive the pusher), recorded on the pusher's
+// sender thread.
+std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store,
+                                            instr::Instruments* instruments = nullptr);
 
 prom::PushStatus push_status(const influx::PushStats& stats);
 

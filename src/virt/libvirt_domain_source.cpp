@@ -5,6 +5,8 @@
 // connection lost so the reconnect thread replaces it at once.
 #include <utility>
 
+#include "instr/instruments.hpp"
+
 #include "virt/connection.hpp"
 #include "virt/connection_impl.hpp"
 #include "virt/domain_calls.hpp"
@@ -18,11 +20,15 @@ namespace {
 
 using detail::LiveConnection;
 
-// Runs `fn` on the current connection and reports a lost connection before rethrowing.
+using instr::LibvirtApi;
+
+// Runs `fn` (a call of `api`) on the current connection and reports a lost connection before
+// rethrowing. The call is counted once a connection is there to make it on.
 template <typename Fn>
-auto on_connection(Connection::Impl& impl, Fn&& fn)
+auto on_connection(Connection::Impl& impl, LibvirtApi api, Fn&& fn)
 {
     auto live = impl.current_or_throw();
+    if (impl.instruments) impl.instruments->record_libvirt_call(api);
     try {
         return fn(*live);
     } catch (const Error& e) {
@@ -33,9 +39,9 @@ auto on_connection(Connection::Impl& impl, Fn&& fn)
 
 // Same, with a handle for `domain` (from the last listing, else looked up by UUID).
 template <typename Fn>
-auto on_domain(Connection::Impl& impl, const DomainRef& domain, Fn&& fn)
+auto on_domain(Connection::Impl& impl, LibvirtApi api, const DomainRef& domain, Fn&& fn)
 {
-    return on_connection(impl, [&](LiveConnection& live) {
+    return on_connection(impl, api, [&](LiveConnection& live) {
         const auto dom = live.domain(domain);
         return fn(live, dom.get());
     });
@@ -45,7 +51,9 @@ auto on_domain(Connection::Impl& impl, const DomainRef& domain, Fn&& fn)
 
 std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
 {
-    return on_connection(*impl_, [&](LiveConnection& live) {
+    const auto api =
+        impl_->options.parallel > 1 ? LibvirtApi::domain_list_get_stats : LibvirtApi::connect_get_all_domain_stats;
+    return on_connection(*impl_, api, [&](LiveConnection& live) {
         if (impl_->options.parallel > 1)
             return detail::split_stats(live, groups, impl_->options.nowait, impl_->log_once);
         return detail::all_stats(live, groups, impl_->options.nowait);
@@ -54,51 +62,51 @@ std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
 
 std::string Connection::domain_xml(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_get_xml_desc, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_domain_xml(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::domain_info(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_get_info, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_domain_info(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::domain_state(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_get_state, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_domain_state(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::cpu_stats(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_get_cpu_stats, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_cpu_stats(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::vcpu_stats(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection& live, virDomainPtr dom) {
+    return on_domain(*impl_, LibvirtApi::domain_get_vcpus, domain, [&](LiveConnection& live, virDomainPtr dom) {
         return detail::get_vcpu_stats(dom, domain.name, live.quirks());
     });
 }
 
 std::vector<TypedParam> Connection::memory_stats(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_memory_stats, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_memory_stats(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::interface_stats(const DomainRef& domain, const std::string& dev)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection&, virDomainPtr dom) {
+    return on_domain(*impl_, LibvirtApi::domain_interface_stats, domain, [&](LiveConnection&, virDomainPtr dom) {
         return detail::get_interface_stats(dom, domain.name, dev);
     });
 }
 
 std::vector<TypedParam> Connection::block_stats(const DomainRef& domain, const std::string& dev)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection& live, virDomainPtr dom) {
+    return on_domain(*impl_, LibvirtApi::domain_block_stats, domain, [&](LiveConnection& live, virDomainPtr dom) {
         return detail::get_block_stats(dom, domain.name, dev, live.quirks());
     });
 }
