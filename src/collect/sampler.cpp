@@ -98,10 +98,10 @@ Snapshot Sampler::collect() noexcept
 void Sampler::record(const Snapshot& snap) const noexcept
 {
     if (!options_.instruments || snap.error == not_connected) return;
-    using seconds = std::chrono::duration<double>;
-    options_.instruments->record_collection(seconds(snap.duration).count());
+    using Seconds = std::chrono::duration<double>;
+    options_.instruments->record_collection(Seconds(snap.duration).count());
     for (const auto& g : snap.groups)
-        options_.instruments->record_collection_group(virt::stats_group_name(g.group), seconds(g.duration).count());
+        options_.instruments->record_collection_group(virt::stats_group_name(g.group), Seconds(g.duration).count());
 }
 
 void Sampler::collect_into(Snapshot& snap)
