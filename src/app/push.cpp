@@ -20,14 +20,13 @@ std::string hostname()
     return buf;
 }
 
-// Lines of a write body: each ends in a newline (influx::LineBuffer), the last one maybe not.
-std::size_t count_lines(std::string_view body)
+}  // namespace
+
+std::size_t lines_in(std::string_view body) noexcept
 {
     const auto newlines = static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n'));
     return newlines + (!body.empty() && body.back() != '\n' ? 1 : 0);
 }
-
-}  // namespace
 
 std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store,
                                             instr::Instruments* instruments)
@@ -49,7 +48,7 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
         const auto start = std::chrono::steady_clock::now();
         auto answer = writer->write(lines);
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        instruments->record_push_write(api, took.count(), count_lines(lines));
+        instruments->record_push_write(api, took.count(), lines_in(lines));
         return answer;
     };
     util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " +

@@ -3,7 +3,9 @@
 // Throws: make_pusher() throws std::runtime_error (spool directory, libcurl) with context.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <string_view>
 
 #include "collect/snapshot_store.hpp"
 #include "config/config.hpp"
@@ -23,5 +25,8 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
                                             instr::Instruments* instruments = nullptr);
 
 prom::PushStatus push_status(const influx::PushStats& stats);
+
+// Lines in a write body (virt_exporter_push_batch_lines): each ends in a newline, the last one maybe not.
+std::size_t lines_in(std::string_view body) noexcept;
 
 }  // namespace app
