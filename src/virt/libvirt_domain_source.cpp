@@ -2,7 +2,8 @@
 // (stats_call.hpp; with libvirt.parallel > 1, the split collection of split_stats.hpp), and the
 // per-domain calls the fill-in falls back to (domain_calls.hpp). Every call runs on the connection current when it
 // started (kept alive by its shared_ptr); a call failing with ErrorKind::disconnected reports the
-// connection lost so the reconnect thread replaces it at once.
+// connection lost so the reconnect thread replaces it at once. Each call that found a connection is
+// counted under the libvirt API doing its work (instr::LibvirtApi) when the Connection has instruments.
 #include <utility>
 
 #include "instr/instruments.hpp"
