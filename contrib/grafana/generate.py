@@ -360,6 +360,29 @@ def prometheus():
                                           {"color": "green", "value": None}, {"color": "orange", "value": 30},
                                           {"color": "red", "value": 120}]}}]}])
 
+    # From the exporter's own histograms (src/instr): quantiles over $__rate_interval, which need a few
+    # scrapes of data; the gauges above show the last value only.
+    def quantiles(metric, by="", sel=H):
+        keys = ", ".join(["le"] + ([by] if by else []))
+        suffix = " {{%s}}" % by if by else ""
+        return [t(f"histogram_quantile({q}, sum by ({keys}) (rate({metric}_bucket{{{sel}}}{R})))", f"p{int(q * 100)}{suffix}")
+                for q in (0.5, 0.99)]
+
+    d.row("Exporter latency", collapsed=True, description="Quantiles from virt-exporter's own histograms on this "
+          "host (virt_exporter_*_seconds): collections, scrapes of /metrics, writes to InfluxDB.")
+    d.timeseries("Collection duration p50 / p99", "Whole collections from libvirt. The LibvirtCollectionNearScrapeTimeout "
+                 "alert fires when p99 stays above 8 s (80 % of web.scrape_timeout's default).",
+                 quantiles("virt_exporter_collection_seconds"), "s", w=12)
+    d.timeseries("Collection duration p99 per stats group", "Time spent on each libvirt stats group (the bulk call "
+                 "plus any per-domain calls).",
+                 [quantiles("virt_exporter_collection_group_seconds", "group")[1]], "s", w=12)
+    d.timeseries("Scrape duration p50 / p99", "Time to answer GET /metrics (collection included when the scrape "
+                 "waited for one).",
+                 quantiles("virt_exporter_http_request_duration_seconds", sel=H + ',handler="/metrics"'), "s", w=12)
+    d.timeseries("Push write duration p50 / p99", "One write request to InfluxDB, by write API (only when the "
+                 "InfluxDB push is configured).",
+                 quantiles("virt_exporter_push_write_duration_seconds", "api"), "s", w=12)
+
     ds = d.ds
     variables = [
         query_variable(ds, "host", "host",

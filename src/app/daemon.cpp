@@ -16,6 +16,7 @@
 #include "http/seed_api.hpp"
 #include "http/server.hpp"
 #include "http/web_security_state.hpp"
+#include "instr/instruments.hpp"
 #include "prom/exposition.hpp"
 #include "util/error_chain.hpp"
 #include "util/log.hpp"
@@ -112,11 +113,16 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
     try {
         config::Config config = initial;
         const auto& clock = util::SystemClock::instance();
-        Pipeline pipeline(config, clock);
+        // The exporter's own instrumentation: declared first, so it outlives everything that records into
+        // it (the pipeline's threads, the pusher's, the HTTP workers) and every scrape that serializes it.
+        prometheus::Registry registry;
+        instr::Instruments instruments(registry);
+        Pipeline pipeline(config, clock, &instruments);
         pipeline.start();
         prom::Exposition metrics(pipeline.store(), pipeline.cache(), clock, config.web.scrape_timeout);
+        metrics.set_instrumentation(&registry);
         // Before the server exists: HTTP threads read what set_push_status installs.
-        auto pusher = make_pusher(config, pipeline.store());
+        auto pusher = make_pusher(config, pipeline.store(), &instruments);
         if (pusher) metrics.set_push_status([p = pusher.get()] { return push_status(p->stats()); });
         http::ServerOptions web;
         web.listen_addresses = config.web.listen_addresses;
@@ -124,6 +130,7 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         web.max_connections = config.web.max_connections;
         web.request_timeout = config.web.request_timeout;
         web.keep_alive_timeout = config.web.keep_alive_timeout;
+        web.instruments = &instruments;
         if (!config.web.config_file.empty())
             web.security = std::make_shared<http::WebSecurityState>(config.web.config_file);
         auto& connection = pipeline.connection();

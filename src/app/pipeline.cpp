@@ -1,5 +1,6 @@
 #include "app/pipeline.hpp"
 
+#include "instr/instruments.hpp"
 #include "util/log.hpp"
 
 namespace app {
@@ -18,9 +19,10 @@ virt::ConnectionOptions connection_options(const config::LibvirtConfig& l)
     };
 }
 
-Pipeline::Pipeline(const config::Config& config, const util::Clock& clock)
+Pipeline::Pipeline(const config::Config& config, const util::Clock& clock, instr::Instruments* instruments)
 {
     connection_ = std::make_unique<virt::Connection>(connection_options(config.libvirt), clock);
+    connection_->set_instruments(instruments);
     cache_ = std::make_unique<collect::DeviceCache>(clock, config.libvirt.device_cache_ttl);
 
     // Domain events arrive on libvirt's event-loop thread: invalidating a cache entry is quick and
@@ -30,7 +32,11 @@ Pipeline::Pipeline(const config::Config& config, const util::Clock& clock)
         cache->invalidate(uuid);
     });
     // A new connection may be to a restarted daemon whose domains changed while we were away.
-    connection_->set_connected_handler([cache = cache_.get()](std::uint64_t) { cache->clear(); });
+    // Generation 1 is the first connection; every later one is a reconnect.
+    connection_->set_connected_handler([cache = cache_.get(), instruments](std::uint64_t generation) {
+        cache->clear();
+        if (instruments && generation > 1) instruments->record_libvirt_reconnect();
+    });
 
     collect::SamplerOptions sampler_options;
     sampler_options.groups = config.libvirt.stats_groups;
@@ -40,9 +46,11 @@ Pipeline::Pipeline(const config::Config& config, const util::Clock& clock)
     for (const auto& p : config.libvirt.domains.include) sampler_options.filter.include.push_back(p.regex());
     for (const auto& p : config.libvirt.domains.exclude) sampler_options.filter.exclude.push_back(p.regex());
     sampler_options.filter.inactive = config.libvirt.inactive;
+    sampler_options.instruments = instruments;
     sampler_ = std::make_unique<collect::Sampler>(*connection_, *cache_, clock, sampler_options);
     store_ = std::make_unique<collect::SnapshotStore>([s = sampler_.get()] { return s->collect(); }, clock,
-                                                      config.web.max_snapshot_age);
+                                                      config.web.max_snapshot_age,
+                                                      collect::SnapshotStore::default_max_in_flight, instruments);
 }
 
 Pipeline::~Pipeline()

@@ -2,11 +2,12 @@
 // invalidates on domain events, the sampler and the single-flight snapshot store. Both sinks (/metrics
 // and the InfluxDB push) read from store(); --once uses it for one collection.
 //
-// Ownership: owns everything it creates; members are destroyed in reverse order of construction
-// (store before sampler before cache before connection), after stop().
-// Thread-safety: start()/stop()/set_ttl() from the main thread; the accessors return thread-safe objects.
-// Throws: only what creating the components throws (std::bad_alloc, std::system_error for a thread); every
-// setting was checked by config::load(), so nothing here is a configuration error.
+// Ownership: owns everything it creates and borrows `instruments` (the daemon's own instrumentation,
+// owned by run_daemon; null: nothing recorded), which must outlive it; members are destroyed in reverse order of
+// construction (store before sampler before cache before connection), after stop(). Thread-safety:
+// start()/stop()/set_ttl() from the main thread; the accessors return thread-safe objects. Throws: only what creating
+// the components throws (std::bad_alloc, std::system_error for a thread); every setting was checked by config::load(),
+// so nothing here is a configuration error.
 #pragma once
 
 #include <memory>
@@ -18,11 +19,15 @@
 #include "util/clock.hpp"
 #include "virt/connection.hpp"
 
+namespace instr {
+class Instruments;
+}
+
 namespace app {
 
 class Pipeline {
 public:
-    Pipeline(const config::Config& config, const util::Clock& clock);
+    Pipeline(const config::Config& config, const util::Clock& clock, instr::Instruments* instruments = nullptr);
     ~Pipeline();
 
     void start();          // starts connecting (does not wait for libvirt)

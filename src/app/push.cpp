@@ -2,8 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "influx/measurements.hpp"
 #include "influx/writer.hpp"
+#include "instr/instruments.hpp"
 #include "util/log.hpp"
 
 namespace app {
@@ -18,7 +22,14 @@ std::string hostname()
 
 }  // namespace
 
-std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store)
+std::size_t lines_in(std::string_view body) noexcept
+{
+    const auto newlines = static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n'));
+    return newlines + (!body.empty() && body.back() != '\n' ? 1 : 0);
+}
+
+std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store,
+                                            instr::Instruments* instruments)
 {
     const config::PushConfig& push = config.push;
     if (!push.active()) return nullptr;
@@ -32,7 +43,14 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
         return influx::measurement_lines(now, before, options, precision);
     };
     // The writer lives as long as the pusher's copy of this function: only the sender thread calls it.
-    auto write = [writer](std::string_view lines) { return writer->write(lines); };
+    auto write = [writer, instruments, api = config::name_of(push.api)](std::string_view lines) {
+        if (!instruments) return writer->write(lines);
+        const auto start = std::chrono::steady_clock::now();
+        auto answer = writer->write(lines);
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        instruments->record_push_write(api, took.count(), lines_in(lines));
+        return answer;
+    };
     util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " +
                                influx::describe(push) +
                                (push.spool_dir.empty() ? ", no spool" : ", spool in " + push.spool_dir));

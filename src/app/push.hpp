@@ -3,18 +3,30 @@
 // Throws: make_pusher() throws std::runtime_error (spool directory, libcurl) with context.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <string_view>
 
 #include "collect/snapshot_store.hpp"
 #include "config/config.hpp"
 #include "influx/pusher.hpp"
 #include "prom/families.hpp"
 
+namespace instr {
+class Instruments;
+}
+
 namespace app {
 
-// Null when push is not configured (no URL, or push.enabled: false).
-std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store);
+// Null when push is not configured (no URL, or push.enabled: false). Each write's duration and line
+// count go to `instruments` (may be null; borrowed: it must outlive the pusher), recorded on the pusher's
+// sender thread.
+std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store,
+                                            instr::Instruments* instruments = nullptr);
 
 prom::PushStatus push_status(const influx::PushStats& stats);
+
+// Lines in a write body (virt_exporter_push_batch_lines): each ends in a newline, the last one maybe not.
+std::size_t lines_in(std::string_view body) noexcept;
 
 }  // namespace app

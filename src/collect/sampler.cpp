@@ -4,6 +4,7 @@
 
 #include "collect/nowait_skip.hpp"
 #include "collect/stats_parser.hpp"
+#include "instr/instruments.hpp"
 #include "util/error_chain.hpp"
 #include "util/internal_errors.hpp"
 #include "util/shares.hpp"
@@ -85,11 +86,23 @@ Snapshot Sampler::collect() noexcept
         snap.domains.clear();
     }
     snap.duration = clock_.now() - start;
+    record(snap);
     if (!snap.error.empty() && snap.error != not_connected)
         log_once_.log(util::LogLevel::warn, "collect", "collection", snap.error);
     else if (log_once_.clear("collection"))
         util::log_info("collect", "collection works again");
     return snap;
+}
+
+// A collection that found no connection asked libvirt nothing: its near-zero time would only pull the
+// quantiles down while libvirt is away, so it is left out.
+void Sampler::record(const Snapshot& snap) const noexcept
+{
+    if (!options_.instruments || snap.error == not_connected) return;
+    using Seconds = std::chrono::duration<double>;
+    options_.instruments->record_collection(Seconds(snap.duration).count());
+    for (const auto& g : snap.groups)
+        options_.instruments->record_collection_group(virt::stats_group_name(g.group), Seconds(g.duration).count());
 }
 
 void Sampler::collect_into(Snapshot& snap)
@@ -164,13 +177,31 @@ void Sampler::sample_share(std::vector<virt::DomainStatsRecord>& records, std::s
     }
 }
 
+std::string Sampler::fetch_xml(const virt::DomainRef& ref)
+{
+    if (!options_.instruments) return source_.domain_xml(ref);
+    // Timed whether it succeeds or throws: a failing fetch is as slow for the collection as a good one.
+    const auto start = clock_.now();
+    const auto record = [&] {
+        options_.instruments->record_xml_fetch(std::chrono::duration<double>(clock_.now() - start).count());
+    };
+    try {
+        std::string xml = source_.domain_xml(ref);
+        record();
+        return xml;
+    } catch (...) {
+        record();
+        throw;
+    }
+}
+
 DomainSample Sampler::sample_domain(virt::DomainStatsRecord& record, Snapshot& snap,
                                     std::chrono::steady_clock::time_point deadline)
 {
     DomainSample sample = parse_stats_record(record);
     const auto ref = record.domain;
     auto devices = cache_.get(
-        ref.uuid, [&](const std::string&) { return source_.domain_xml(ref); }, sample.nic_count, sample.disk_count);
+        ref.uuid, [&](const std::string&) { return fetch_xml(ref); }, sample.nic_count, sample.disk_count);
     bool timed_out = monitor_stats_skipped(sample, devices.get(), options_.groups);
 
     if (const unsigned missing = fill_in_.missing_groups(record, options_.groups)) {

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "collect/device_cache.hpp"
@@ -22,6 +23,10 @@
 #include "util/clock.hpp"
 #include "util/log.hpp"
 #include "virt/domain_source.hpp"
+
+namespace instr {
+class Instruments;
+}
 
 namespace collect {
 
@@ -35,6 +40,9 @@ struct SamplerOptions {
     unsigned parallel = 1;
     VmidRule vmid;
     DomainFilter filter;  // libvirt.domains, libvirt.inactive; the default keeps every domain (one bulk call)
+    // Where collection and group durations and domain XML fetch times are recorded (histograms of
+    // instr/instruments.hpp); null: not recorded. Borrowed: it must outlive the Sampler.
+    instr::Instruments* instruments = nullptr;
 };
 
 class Sampler {
@@ -45,6 +53,9 @@ public:
 
 private:
     void collect_into(Snapshot& snap);
+    void record(const Snapshot& snap) const noexcept;
+    // source_.domain_xml(ref), timed into the instruments.
+    std::string fetch_xml(const virt::DomainRef& ref);
     // Samples records [begin, end) into `into` (its domains, group status, skipped count). noexcept:
     // it may run on a thread of its own.
     void sample_share(std::vector<virt::DomainStatsRecord>& records, std::size_t begin, std::size_t end, Snapshot& into,

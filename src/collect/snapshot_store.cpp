@@ -3,14 +3,15 @@
 #include <algorithm>
 #include <string>
 
+#include "instr/instruments.hpp"
 #include "util/internal_errors.hpp"
 #include "util/log.hpp"
 
 namespace collect {
 
 SnapshotStore::SnapshotStore(Collect collect, const util::Clock& clock, std::chrono::milliseconds max_age,
-                             unsigned max_in_flight)
-    : collect_(std::move(collect)), clock_(clock), max_age_(max_age)
+                             unsigned max_in_flight, instr::Instruments* instruments)
+    : collect_(std::move(collect)), clock_(clock), max_age_(max_age), instruments_(instruments)
 {
     try {
         for (unsigned i = 0; i < std::max(1u, max_in_flight); ++i) workers_.emplace_back([this] { run(); });
@@ -88,6 +89,7 @@ void SnapshotStore::run() noexcept
         newest_running_ = true;
         const std::uint64_t sequence = ++started_;
         lock.unlock();
+        if (alongside > 0 && instruments_) instruments_->record_collection_beside_hung();
         if (alongside > 0)
             util::log_warn("collect", "collection " + std::to_string(sequence - 1) +
                                           " did not finish within a caller's timeout (a guest or libvirtd not "

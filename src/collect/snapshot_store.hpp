@@ -28,6 +28,10 @@
 #include "collect/domain_sample.hpp"
 #include "util/clock.hpp"
 
+namespace instr {
+class Instruments;
+}
+
 namespace collect {
 
 struct SnapshotResult {
@@ -40,8 +44,10 @@ public:
     using Collect = std::function<Snapshot()>;  // must not throw (Sampler::collect is noexcept)
     static constexpr unsigned default_max_in_flight = 2;
 
+    // `instruments` (may be null; borrowed, it must outlive the store) counts the collections that start
+    // beside one that overran a caller's timeout (virt_exporter_collections_beside_hung_total).
     SnapshotStore(Collect collect, const util::Clock& clock, std::chrono::milliseconds max_age,
-                  unsigned max_in_flight = default_max_in_flight);
+                  unsigned max_in_flight = default_max_in_flight, instr::Instruments* instruments = nullptr);
     ~SnapshotStore();
     SnapshotStore(const SnapshotStore&) = delete;
     SnapshotStore& operator=(const SnapshotStore&) = delete;
@@ -65,6 +71,7 @@ private:
     Collect collect_;
     const util::Clock& clock_;
     const std::chrono::milliseconds max_age_;
+    instr::Instruments* const instruments_;
 
     mutable std::mutex mu_;
     std::condition_variable wake_worker_;

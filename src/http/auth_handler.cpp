@@ -2,6 +2,7 @@
 
 #include "http/handlers.hpp"
 #include "http/response.hpp"
+#include "instr/instruments.hpp"
 #include "util/log.hpp"
 
 namespace http {
@@ -13,6 +14,10 @@ bool AuthHandler::authorize(CivetServer*, mg_connection* conn) noexcept
         const char* header = mg_get_header(conn, "Authorization");
         const AuthResult result = generation->auth.check(header ? header : "");
         if (result == AuthResult::granted) return true;
+        if (instruments_)
+            instruments_->record_auth_failure(result == AuthResult::busy ? instr::AuthFailure::busy
+                                              : header                   ? instr::AuthFailure::wrong
+                                                                         : instr::AuthFailure::missing);
         const mg_request_info* info = mg_get_request_info(conn);
         const std::string remote = info && info->remote_addr[0] ? info->remote_addr : "?";
         Response r;

@@ -140,11 +140,16 @@ private:
 // debug level only, so a flood of them cannot flood the log.
 class AuthHandler : public CivetAuthHandler {
 public:
-    explicit AuthHandler(WebSecurityState& security) : security_(security) {}
+    // `instruments` (may be null) counts the refusals by reason; borrowed, it outlives the handler.
+    AuthHandler(WebSecurityState& security, instr::Instruments* instruments)
+        : security_(security), instruments_(instruments)
+    {
+    }
     bool authorize(CivetServer* server, mg_connection* conn) noexcept override;
 
 private:
     WebSecurityState& security_;
+    instr::Instruments* instruments_;
 };
 
 // True for 127.0.0.0/8 and ::1 (also IPv4-mapped), the clients allowed to use control endpoints.

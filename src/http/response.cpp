@@ -77,8 +77,23 @@ const char* status_text(int status) noexcept
     return "Server Error";
 }
 
+namespace {
+thread_local int last_sent_status = 0;
+}  // namespace
+
+int sent_status() noexcept
+{
+    return last_sent_status;
+}
+
+void reset_sent_status() noexcept
+{
+    last_sent_status = 0;
+}
+
 void send(mg_connection* conn, const Response& r, bool head_only)
 {
+    last_sent_status = r.status;
     std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + status_text(r.status) + "\r\n";
     head += "Content-Type: " + r.content_type + "\r\n";
     head += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";

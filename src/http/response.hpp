@@ -19,6 +19,10 @@ struct Response {
 };
 
 void send(mg_connection* conn, const Response& response, bool head_only = false);
+// The status of the last send() on this thread since reset_sent_status(), 0 when none: CivetWeb does
+// not see a status line written by send(), and the request metrics want it (request_metrics.hpp).
+int sent_status() noexcept;
+void reset_sent_status() noexcept;
 
 // A JSON answer; `body` is a whole JSON document ending in a newline.
 Response json_response(int status, std::string body);

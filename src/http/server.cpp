@@ -6,6 +6,7 @@
 #include <CivetServer.h>
 
 #include "http/handlers.hpp"
+#include "http/request_metrics.hpp"
 #include "http/tls_material.hpp"
 #include "http/web_security_state.hpp"
 #include "util/log.hpp"
@@ -37,9 +38,10 @@ int log_message(const mg_connection*, const char* message)
 int init_ssl(void* ssl_ctx, void* user_data)
 {
     auto* server = static_cast<CivetServer*>(user_data);
-    auto* security = static_cast<WebSecurityState*>(const_cast<void*>(server->getUserContext()));
-    if (!security) return -1;
-    install_tls(static_cast<SSL_CTX*>(ssl_ctx), *security);
+    const auto* context = static_cast<const ServerContext*>(server->getUserContext());
+    if (!context || !context->security) return -1;
+    install_tls(static_cast<SSL_CTX*>(ssl_ctx), *context->security);
+    if (context->instruments) count_failed_handshakes(static_cast<SSL_CTX*>(ssl_ctx), *context->instruments);
     return 1;
 }
 
@@ -116,47 +118,52 @@ Server::Server(const ServerOptions& options, const prom::Exposition& metrics, St
     callbacks.log_message = log_message;
     callbacks.connection_closed = connection_closed;
     if (tls) callbacks.init_ssl = init_ssl;
+    if (options.instruments) {
+        callbacks.begin_request = begin_request;
+        callbacks.end_request = end_request;
+    }
     security_ = options.security;
+    context_ = std::make_unique<ServerContext>(security_.get(), options.instruments);
     try {
-        server_ = std::make_unique<CivetServer>(civet_options, &callbacks, security_.get());
+        server_ = std::make_unique<CivetServer>(civet_options, &callbacks, context_.get());
     } catch (const CivetException&) {
         throw std::runtime_error("cannot listen on " + ports + ": " +
                                  (last_civetweb_error.empty() ? "CivetWeb failed to start" : last_civetweb_error));
     }
     // Before any handler: a request must never reach one unchecked, not even during start-up.
     if (security_) {
-        auth_ = std::make_unique<AuthHandler>(*security_);
+        auth_ = std::make_unique<AuthHandler>(*security_, options.instruments);
         server_->addAuthHandler("/", auth_.get());
     }
     status_ = std::move(status);
     handlers_.push_back(std::make_unique<MetricsHandler>(metrics));
-    server_->addHandler(options.metrics_path, handlers_.back().get());
+    add_handler(options.metrics_path, handlers_.back().get());
     handlers_.push_back(std::make_unique<HealthHandler>(status_, false));
-    server_->addHandler("/healthz", handlers_.back().get());
+    add_handler("/healthz", handlers_.back().get());
     health_ = handlers_.back().get();
     handlers_.push_back(std::make_unique<HealthHandler>(status_, true));
-    server_->addHandler("/readyz", handlers_.back().get());
+    add_handler("/readyz", handlers_.back().get());
     handlers_.push_back(std::make_unique<StatusApiHandler>(status_));
-    server_->addHandler("/api/status", handlers_.back().get());
+    add_handler("/api/status", handlers_.back().get());
     handlers_.push_back(std::make_unique<VmsApiHandler>(status_));
     CivetHandler* const vms = handlers_.back().get();
-    server_->addHandler("/api/vms", vms);
+    add_handler("/api/vms", vms);
     handlers_.push_back(std::make_unique<ConfigApiHandler>(status_));
-    server_->addHandler("/api/config", handlers_.back().get());
+    add_handler("/api/config", handlers_.back().get());
     handlers_.push_back(std::make_unique<PushControlHandler>(status_, true, security_.get()));
-    server_->addHandler("/api/push/start", handlers_.back().get());
-    server_->addHandler("/api/telemetry/start", handlers_.back().get());
+    add_handler("/api/push/start", handlers_.back().get());
+    add_handler("/api/telemetry/start", handlers_.back().get());
     handlers_.push_back(std::make_unique<PushControlHandler>(status_, false, security_.get()));
-    server_->addHandler("/api/push/stop", handlers_.back().get());
-    server_->addHandler("/api/telemetry/stop", handlers_.back().get());
+    add_handler("/api/push/stop", handlers_.back().get());
+    add_handler("/api/telemetry/stop", handlers_.back().get());
     // The seed collector's paths (http/seed_api.hpp); vms, start and stop are ours under a second name.
     handlers_.push_back(std::make_unique<SeedStatusHandler>(status_));
-    server_->addHandler("/api/telemetry/status", handlers_.back().get());
+    add_handler("/api/telemetry/status", handlers_.back().get());
     handlers_.push_back(std::make_unique<SeedConfigHandler>(status_));
-    server_->addHandler("/api/telemetry/config", handlers_.back().get());
-    server_->addHandler("/api/telemetry/vms", vms);
+    add_handler("/api/telemetry/config", handlers_.back().get());
+    add_handler("/api/telemetry/vms", vms);
     handlers_.push_back(std::make_unique<LandingHandler>(status_, options.metrics_path, security_.get()));
-    server_->addHandler("/", handlers_.back().get());
+    add_handler("/", handlers_.back().get());
 }
 
 Server::~Server()
@@ -167,7 +174,13 @@ Server::~Server()
 
 void Server::add_health_path(const std::string& path)
 {
-    if (server_ && health_) server_->addHandler(path, health_);
+    if (server_ && health_) add_handler(path, health_);
+}
+
+void Server::add_handler(const std::string& path, CivetHandler* handler)
+{
+    context_->add_handler_path(path);
+    server_->addHandler(path, handler);
 }
 
 std::vector<int> Server::ports() const

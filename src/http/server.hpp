@@ -32,9 +32,14 @@ namespace prom {
 class Exposition;
 }
 
+namespace instr {
+class Instruments;
+}
+
 namespace http {
 
 class WebSecurityState;
+class ServerContext;
 
 struct ServerOptions {
     std::vector<std::string> listen_addresses{":9177"};  // ":port", "host:port", "[v6]:port"; port 0 = any
@@ -46,6 +51,9 @@ struct ServerOptions {
     // The web config file (TLS, basic auth); null: plain HTTP without auth.
     std::shared_ptr<WebSecurityState> security;
     std::chrono::milliseconds keep_alive_timeout{30000};  // idle time between kept-alive requests
+    // Where requests, authentication failures and failed TLS handshakes are recorded
+    // (http/request_metrics.hpp); null: not recorded. Borrowed: it must outlive the server.
+    instr::Instruments* instruments = nullptr;
 };
 
 // What the pages say about the rest of the daemon. Callbacks are called on HTTP threads.
@@ -78,12 +86,16 @@ public:
     void add_health_path(const std::string& path);
 
 private:
+    // addHandler, and the path becomes a value of the requests' handler label.
+    void add_handler(const std::string& path, CivetHandler* handler);
+
     Capacity capacity_;
     StatusSource status_;
     std::shared_ptr<WebSecurityState> security_;
     std::vector<std::unique_ptr<CivetHandler>> handlers_;
     CivetHandler* health_ = nullptr;  // /healthz's, one of handlers_
     std::unique_ptr<CivetAuthHandler> auth_;
+    std::unique_ptr<ServerContext> context_;  // CivetWeb's user context; outlives server_
     std::unique_ptr<CivetServer> server_;
 };
 

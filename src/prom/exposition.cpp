@@ -38,6 +38,7 @@ void write_exposition(const Scrape& scrape, TextWriter& out)
     static const std::vector<collect::DomainSample> no_domains;
     const DomainLabels labels(scrape.snapshot ? scrape.snapshot->domains : no_domains);
     for (GroupWriter group : groups) group(scrape, labels, out);
+    write_instrumentation_families(scrape, labels, out);
     out.finish();
 }
 
@@ -80,6 +81,7 @@ Scrape Exposition::scrape() const
     s.status.version = VIRT_EXPORTER_VERSION;
     if (push_status_) s.status.push = push_status_();
     s.status.process = util::read_process_stats();
+    s.status.instrumentation = instrumentation_;
     for (std::size_t i = 0; i < util::thread_roles.size(); ++i)
         s.status.internal_errors[i] = util::internal_errors(util::thread_roles[i]);
     if (s.snapshot)

@@ -38,6 +38,9 @@ public:
 
     // Where the push loop's counters come from; unset when no push is configured.
     void set_push_status(std::function<PushStatus()> source) { push_status_ = std::move(source); }
+    // The exporter's own instrumentation, appended after every other family; it must outlive this
+    // Exposition. Set before the server starts (not synchronised with render()).
+    void set_instrumentation(const prometheus::Registry* registry) { instrumentation_ = registry; }
 
     // The text exposition of one scrape: render_text(scrape()).
     std::string render() const;
@@ -53,6 +56,7 @@ private:
     const util::Clock& clock_;
     std::chrono::milliseconds timeout_;
     std::function<PushStatus()> push_status_;
+    const prometheus::Registry* instrumentation_ = nullptr;
 };
 
 }  // namespace prom

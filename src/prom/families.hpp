@@ -19,6 +19,10 @@
 #include "util/internal_errors.hpp"
 #include "util/process_stats.hpp"
 
+namespace prometheus {
+class Registry;
+}
+
 namespace prom {
 
 // The InfluxDB push loop's counters, as the push library reports them (copied, so prom does not depend
@@ -47,6 +51,9 @@ struct ExporterStatus {
     std::optional<util::ProcessStats> process;  // empty where /proc cannot be read
     // util::internal_errors() of each role, in util::thread_roles' order.
     std::array<std::uint64_t, util::thread_roles.size()> internal_errors{};
+    // The exporter's own instrumentation (instr/instruments.hpp), serialized at the end of the
+    // exposition; null: none (tests, the bench). Borrowed: owned by app/, it outlives every scrape.
+    const prometheus::Registry* instrumentation = nullptr;
 };
 
 struct Scrape {
@@ -65,6 +72,8 @@ void write_extra_families(const Scrape& scrape, const DomainLabels& labels, Text
 void write_exporter_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 void write_push_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 void write_process_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+// The exporter's own instrumentation (prometheus-cpp's Registry), written after every group below.
+void write_instrumentation_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 
 using GroupWriter = void (*)(const Scrape&, const DomainLabels&, TextWriter&);
 // In exposition order: the exporter's health first, then what the snapshot holds, then the push loop and

@@ -103,6 +103,15 @@ public:
         if (value) sample(labels, more, *value);
     }
 
+    // Whole lines of exposition text written elsewhere (the exporter's own instrumentation, serialized
+    // by prometheus-cpp): appended as they are, `lines` ending in a newline.
+    void text(std::string_view lines)
+    {
+        if (lines.empty()) return;
+        out_ += lines;
+        if (out_.size() >= drain_at_) drain_(out_);
+    }
+
 private:
     void begin(std::string_view labels, std::string_view more);
     void end_line()

@@ -194,6 +194,11 @@ void Connection::set_event_handler(EventHandler handler)
 {
     impl_->event_handler = std::move(handler);
 }
+void Connection::set_instruments(instr::Instruments* instruments)
+{
+    impl_->instruments = instruments;
+}
+
 void Connection::set_connected_handler(ConnectedHandler handler)
 {
     impl_->connected_handler = std::move(handler);

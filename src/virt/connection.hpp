@@ -22,6 +22,10 @@
 #include <string>
 
 #include "util/clock.hpp"
+
+namespace instr {
+class Instruments;
+}
 #include "virt/domain_source.hpp"
 
 namespace virt {
@@ -76,6 +80,9 @@ public:
     // Set before start(); not synchronised with running callbacks.
     void set_event_handler(EventHandler handler);
     void set_connected_handler(ConnectedHandler handler);
+    // Where the DomainSource calls are counted by libvirt API (virt_exporter_libvirt_calls_total); null:
+    // not counted. Borrowed: it must outlive the Connection. Set before start().
+    void set_instruments(instr::Instruments* instruments);
 
     // Starts the event loop and the connect thread; returns without waiting for libvirt.
     // Throws virt::Error if libvirt's event loop cannot be registered, std::logic_error after stop().

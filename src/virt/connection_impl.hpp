@@ -42,8 +42,9 @@ struct Connection::Impl {
 
     const ConnectionOptions options;
     const util::Clock& clock;
-    EventHandler event_handler;          // set before start()
-    ConnectedHandler connected_handler;  // set before start()
+    EventHandler event_handler;                 // set before start()
+    ConnectedHandler connected_handler;         // set before start()
+    instr::Instruments* instruments = nullptr;  // set before start(); may be null
     util::LogOnce log_once;
 
     std::shared_ptr<detail::CallbackRelay> relay = std::make_shared<detail::CallbackRelay>();

@@ -2,8 +2,11 @@
 // (stats_call.hpp; with libvirt.parallel > 1, the split collection of split_stats.hpp), and the
 // per-domain calls the fill-in falls back to (domain_calls.hpp). Every call runs on the connection current when it
 // started (kept alive by its shared_ptr); a call failing with ErrorKind::disconnected reports the
-// connection lost so the reconnect thread replaces it at once.
+// connection lost so the reconnect thread replaces it at once. Each call that found a connection is
+// counted under the libvirt API doing its work (instr::LibvirtApi) when the Connection has instruments.
 #include <utility>
+
+#include "instr/instruments.hpp"
 
 #include "virt/connection.hpp"
 #include "virt/connection_impl.hpp"
@@ -19,11 +22,15 @@ namespace {
 
 using detail::LiveConnection;
 
-// Runs `fn` on the current connection and reports a lost connection before rethrowing.
+using instr::LibvirtApi;
+
+// Runs `fn` (a call of `api`) on the current connection and reports a lost connection before
+// rethrowing. The call is counted once a connection is there to make it on.
 template <typename Fn>
-auto on_connection(Connection::Impl& impl, Fn&& fn)
+auto on_connection(Connection::Impl& impl, LibvirtApi api, Fn&& fn)
 {
     auto live = impl.current_or_throw();
+    if (impl.instruments) impl.instruments->record_libvirt_call(api);
     try {
         return fn(*live);
     } catch (const Error& e) {
@@ -34,9 +41,9 @@ auto on_connection(Connection::Impl& impl, Fn&& fn)
 
 // Same, with a handle for `domain` (from the last listing, else looked up by UUID).
 template <typename Fn>
-auto on_domain(Connection::Impl& impl, const DomainRef& domain, Fn&& fn)
+auto on_domain(Connection::Impl& impl, LibvirtApi api, const DomainRef& domain, Fn&& fn)
 {
-    return on_connection(impl, [&](LiveConnection& live) {
+    return on_connection(impl, api, [&](LiveConnection& live) {
         const auto dom = live.domain(domain);
         return fn(live, dom.get());
     });
@@ -46,7 +53,9 @@ auto on_domain(Connection::Impl& impl, const DomainRef& domain, Fn&& fn)
 
 std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
 {
-    return on_connection(*impl_, [&](LiveConnection& live) {
+    const auto api =
+        impl_->options.parallel > 1 ? LibvirtApi::domain_list_get_stats : LibvirtApi::connect_get_all_domain_stats;
+    return on_connection(*impl_, api, [&](LiveConnection& live) {
         if (impl_->options.parallel > 1) {
             const detail::Listing listing = detail::list_domains(live, 0);
             std::vector<std::string> uuids;
@@ -60,12 +69,13 @@ std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
 
 std::vector<DomainRef> Connection::list_domains()
 {
-    return on_connection(*impl_, [&](LiveConnection& live) { return detail::list_domains(live, 0).refs; });
+    return on_connection(*impl_, LibvirtApi::connect_list_all_domains,
+                         [&](LiveConnection& live) { return detail::list_domains(live, 0).refs; });
 }
 
 std::vector<DomainStatsRecord> Connection::domain_stats(const std::vector<DomainRef>& domains, unsigned groups)
 {
-    return on_connection(*impl_, [&](LiveConnection& live) {
+    return on_connection(*impl_, LibvirtApi::domain_list_get_stats, [&](LiveConnection& live) {
         std::vector<detail::SharedDomain> handles;  // hold the handles for the duration of the call
         std::vector<virDomainPtr> doms;
         std::vector<std::string> uuids;
@@ -89,51 +99,51 @@ std::vector<DomainStatsRecord> Connection::domain_stats(const std::vector<Domain
 
 std::string Connection::domain_xml(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_get_xml_desc, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_domain_xml(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::domain_info(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_get_info, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_domain_info(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::domain_state(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_get_state, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_domain_state(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::cpu_stats(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_get_cpu_stats, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_cpu_stats(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::vcpu_stats(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection& live, virDomainPtr dom) {
+    return on_domain(*impl_, LibvirtApi::domain_get_vcpus, domain, [&](LiveConnection& live, virDomainPtr dom) {
         return detail::get_vcpu_stats(dom, domain.name, live.quirks());
     });
 }
 
 std::vector<TypedParam> Connection::memory_stats(const DomainRef& domain)
 {
-    return on_domain(*impl_, domain,
+    return on_domain(*impl_, LibvirtApi::domain_memory_stats, domain,
                      [&](LiveConnection&, virDomainPtr dom) { return detail::get_memory_stats(dom, domain.name); });
 }
 
 std::vector<TypedParam> Connection::interface_stats(const DomainRef& domain, const std::string& dev)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection&, virDomainPtr dom) {
+    return on_domain(*impl_, LibvirtApi::domain_interface_stats, domain, [&](LiveConnection&, virDomainPtr dom) {
         return detail::get_interface_stats(dom, domain.name, dev);
     });
 }
 
 std::vector<TypedParam> Connection::block_stats(const DomainRef& domain, const std::string& dev)
 {
-    return on_domain(*impl_, domain, [&](LiveConnection& live, virDomainPtr dom) {
+    return on_domain(*impl_, LibvirtApi::domain_block_stats, domain, [&](LiveConnection& live, virDomainPtr dom) {
         return detail::get_block_stats(dom, domain.name, dev, live.quirks());
     });
 }

@@ -50,3 +50,11 @@ TEST_CASE("make_pusher makes no push loop when no push URL is configured")
     REQUIRE_FALSE(config.push.active());
     CHECK(app::make_pusher(config, store) == nullptr);
 }
+
+TEST_CASE("a write body's lines are counted with or without a newline after the last")
+{
+    CHECK(app::lines_in("") == 0);
+    CHECK(app::lines_in("m f=1i 1\n") == 1);
+    CHECK(app::lines_in("m f=1i 1\nm f=2i 2") == 2);
+    CHECK(app::lines_in("m f=1i 1\nm f=2i 2\n") == 2);
+}

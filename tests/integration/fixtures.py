@@ -3,6 +3,7 @@
 Every process is started here and stopped by its own PID (never by name), also when a test fails.
 """
 import atexit
+import base64
 import contextlib
 import json
 import os
@@ -10,7 +11,9 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -57,12 +60,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def http_get(url, headers=None, timeout=10):
+def http_get(url, headers=None, timeout=10, context=None):
     """Returns (status, headers dict, body bytes); HTTP errors are answers, not exceptions. The timeout is
-    scaled for a sanitized build (VEXP_TIMEOUT_SCALE)."""
+    scaled for a sanitized build (VEXP_TIMEOUT_SCALE). `context`: an ssl.SSLContext for https URLs."""
     req = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=scaled(timeout)) as r:
+        with urllib.request.urlopen(req, timeout=scaled(timeout), context=context) as r:
             return r.status, dict(r.headers), r.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
@@ -130,13 +133,56 @@ class Process:
             return f.read().decode("utf-8", "replace")
 
 
+def bcrypt_hash(password):
+    """A bcrypt hash of `password` as `htpasswd -nbBC 10` makes them for a web config's basic_auth_users."""
+    return subprocess.run([sys.executable, "-W", "ignore", "-c",
+                           "import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))",
+                           password], capture_output=True, text=True, check=True).stdout.strip()
+
+
+class WebSecurity:
+    """TLS with the test certificates (tests/fixtures/tls: server.pem for localhost, signed by ca.pem) and
+    basic auth for one user: the web config file the exporter gets, and how clients and Prometheus reach it."""
+
+    def __init__(self, workdir, source_dir, user="prometheus", password="s3cret-Pr0metheus"):
+        self.tls_dir = os.path.join(source_dir, "tests/fixtures/tls")
+        self.user, self.password = user, password
+        self.path = os.path.join(workdir, "web-config.yml")
+        with open(self.path, "w") as f:
+            f.write(f"tls_server_config:\n  cert_file: {self.tls_dir}/server.pem\n  key_file: {self.tls_dir}/server.key\n"
+                    f"basic_auth_users:\n  {user}: {bcrypt_hash(password)}\n")
+        self.context = ssl.create_default_context(cafile=f"{self.tls_dir}/ca.pem")
+
+    def headers(self, password=None):
+        token = base64.b64encode(f"{self.user}:{password or self.password}".encode()).decode()
+        return {"Authorization": "Basic " + token}
+
+    def scrape_settings(self):
+        """The settings of a Prometheus scrape job (under `- job_name:`) that reach the exporter."""
+        return (f"    scheme: https\n    tls_config: {{ca_file: {self.tls_dir}/ca.pem, server_name: localhost}}\n"
+                f"    basic_auth: {{username: {self.user}, password: {self.password}}}\n")
+
+
 class Exporter(Process):
-    def __init__(self, binary, workdir, uri, extra_args=(), env=None):
+    """The exporter on a free loopback port; with `security` (WebSecurity) it speaks TLS and asks for basic
+    auth, and get()/metrics() use both."""
+
+    def __init__(self, binary, workdir, uri, extra_args=(), env=None, security=None):
         self.port = free_port()
+        self.security = security
         args = [binary, "--libvirt.uri", uri, "--web.listen-address", f"127.0.0.1:{self.port}", *extra_args]
+        if security:
+            args += ["--web.config.file", security.path]
         super().__init__(args, os.path.join(workdir, f"exporter-{self.port}.log"), env=env)
-        self.url = f"http://127.0.0.1:{self.port}"
-        wait_until(lambda: http_get(self.url + "/healthz", timeout=2)[0] == 200, 20, "exporter /healthz")
+        self.url = f"https://localhost:{self.port}" if security else f"http://127.0.0.1:{self.port}"
+        wait_until(lambda: self.get("/healthz", timeout=2)[0] == 200, 20, "exporter /healthz")
+
+    def get(self, path, headers=None, timeout=10):
+        """http_get of `path`, with TLS and credentials when the exporter has them."""
+        if not self.security:
+            return http_get(self.url + path, headers, timeout)
+        return http_get(self.url + path, {**self.security.headers(), **(headers or {})}, timeout,
+                        context=self.security.context)
 
     def stop(self, timeout=15):
         """SIGTERM, then the exit status; a sanitizer report of this process (sanitizers.py) makes a clean
@@ -151,20 +197,23 @@ class Exporter(Process):
         return super().output() + ("\n" + sanitizers.describe(found) if found else "")
 
     def metrics(self, headers=None):
-        status, _, body = http_get(self.url + "/metrics", headers=headers)
+        status, _, body = self.get("/metrics", headers=headers)
         assert status == 200, f"/metrics answered {status}"
         return body.decode("utf-8")
 
 
 class Prometheus(Process):
-    def __init__(self, workdir, targets, scrape_interval="1s"):
+    """Prometheus scraping `targets` as job "virt"; `job_settings` are more lines of that job (indented by
+    four spaces, e.g. WebSecurity.scrape_settings())."""
+
+    def __init__(self, workdir, targets, scrape_interval="1s", job_settings=""):
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="prom-", dir=workdir)
         cfg = os.path.join(self.dir, "prometheus.yml")
         with open(cfg, "w") as f:
             f.write("global:\n  scrape_interval: %s\n  scrape_timeout: %s\n" % (scrape_interval, scrape_interval))
-            f.write("scrape_configs:\n  - job_name: virt\n    static_configs:\n      - targets: [%s]\n"
-                    % ", ".join(f"'{t}'" for t in targets))
+            f.write("scrape_configs:\n  - job_name: virt\n%s    static_configs:\n      - targets: [%s]\n"
+                    % (job_settings, ", ".join(f"'{t}'" for t in targets)))
         args = [shutil.which("prometheus") or "/usr/bin/prometheus", f"--config.file={cfg}",
                 f"--storage.tsdb.path={self.dir}/data", f"--web.listen-address=127.0.0.1:{self.port}"]
         super().__init__(args, os.path.join(self.dir, "prometheus.log"))

@@ -180,7 +180,7 @@ def main():
     # ---- Names: every metric, field and tag a query uses exists in the exporter ----
 
     def exporter_metric_names():
-        """Family names of src/prom/: literal names, and literal prefixes (`p + "read_bytes_total"`) joined with
+        """Family names of src/prom/ and src/instr/: literal names, and literal prefixes (`p + "read_bytes_total"`) joined with
         every literal (a superset, good enough to catch a typo)."""
         text = ""
         for f in os.listdir(os.path.join(source_dir, "src", "prom")):
@@ -190,7 +190,11 @@ def main():
         literals = set(re.findall(r'"([a-z_]+)"', text))
         names = {x for x in literals if x.startswith(("libvirt_", "virt_exporter_"))}
         prefixes = {x for x in names if x.endswith("_")}
-        return names | {p + x for p in prefixes for x in literals}
+        # The exporter's own instrumentation (src/instr, prometheus-cpp): histograms, whose series add a suffix.
+        with open(os.path.join(source_dir, "src", "instr", "instruments.cpp"), encoding="utf-8") as fh:
+            own = set(re.findall(r'"(virt_exporter_[a-z_]+)"', fh.read()))
+        own |= {n + suffix for n in own for suffix in ("_bucket", "_sum", "_count")}
+        return names | own | {p + x for p in prefixes for x in literals}
 
     def check_prom_names(dash):
         known = exporter_metric_names()

@@ -20,7 +20,7 @@ import urllib.parse
 import urllib.request
 
 import sanitizers
-from fixtures import Process, free_port, wait_until, workdir
+from fixtures import Process, bcrypt_hash, free_port, wait_until, workdir
 from tap import Tap
 
 def main():
@@ -30,10 +30,7 @@ def main():
     tls = os.path.join(source_dir, "tests/fixtures/tls")
     node = os.path.join(source_dir, "config/demo-node.xml")
     PASSWORD = "s3cret-Pr0metheus"
-    # Cost 10, as `htpasswd -nbBC 10` makes them for operators.
-    HASH = subprocess.run([sys.executable, "-W", "ignore", "-c",
-                           "import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))",
-                           PASSWORD], capture_output=True, text=True, check=True).stdout.strip()
+    HASH = bcrypt_hash(PASSWORD)  # cost 10, as `htpasswd -nbBC 10` makes them for operators
 
     def write(path, text):
         with open(path + ".tmp", "w") as f:

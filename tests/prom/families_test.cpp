@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "instr/instruments.hpp"
 #include "prom/exposition.hpp"
 #include "prom/families.hpp"
 #include "support/exposition_parser.hpp"
@@ -10,6 +11,26 @@
 #include "support/stats_fixture.hpp"
 
 namespace {
+
+// The exporter's own instrumentation with fixed observations, so its appended text is the same on every
+// run (the daemon's durations come from real clocks; here they are given).
+const prometheus::Registry& fixed_instrumentation()
+{
+    static const auto registry = [] {
+        auto r = std::make_unique<prometheus::Registry>();
+        instr::Instruments instruments(*r);
+        instruments.record_http_request("/metrics", 200, 0.012);
+        instruments.record_http_request("/metrics", 401, 0.0002);
+        instruments.record_collection(0.25);
+        instruments.record_collection_group("cpu_total", 0.1);
+        instruments.record_push_write("v1", 0.004, 1200);
+        instruments.record_xml_fetch(0.0007);
+        instruments.record_auth_failure(instr::AuthFailure::missing);
+        instruments.record_libvirt_call(instr::LibvirtApi::connect_get_all_domain_stats);
+        return r;
+    }();
+    return *registry;
+}
 
 prom::Scrape scrape_of(collect::Snapshot s)
 {
@@ -20,6 +41,7 @@ prom::Scrape scrape_of(collect::Snapshot s)
     scrape.status.snapshot_age_seconds = 0.5;
     scrape.status.cache = {10, 3, 1, 3};
     scrape.status.version = "test";
+    scrape.status.instrumentation = &fixed_instrumentation();
     return scrape;
 }
 

@@ -1,11 +1,13 @@
 // Test support: a strict parser of the Prometheus text format 0.0.4 as /metrics writes it, so tests
 // read the exposition back instead of trusting the writer: HELP then TYPE (counter or gauge) before a
-// family's samples, metric and label names per the format, label values with only \\, \" and \n
-// escapes, values as Go's ParseFloat reads them (NaN, +Inf, -Inf included), no timestamps, no
+// family's samples (a histogram's samples named <family>_bucket, _sum and _count, as prometheus-cpp's
+// TextSerializer writes the exporter's own instrumentation), metric and label names per the format, label values with
+// only \\, \" and \n escapes, values as Go's ParseFloat reads them (NaN, +Inf, -Inf included), no timestamps, no
 // duplicate family, series or label name, no family without samples. Throws std::runtime_error naming
 // the line on anything else.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -18,6 +20,7 @@
 namespace test_support {
 
 struct Sample {
+    std::string name;                                         // the family's, or a histogram's _bucket, _sum, _count
     std::vector<std::pair<std::string, std::string>> labels;  // in order, values unescaped
     double value = 0;
 
@@ -99,8 +102,14 @@ inline double parse_number(std::string_view s, const std::string& line)
 
 inline Sample parse_sample(std::string_view s, const ParsedFamily& family, const std::string& line)
 {
-    if (take_name(s, true, line) != family.name) throw std::runtime_error("sample outside its family: " + line);
     Sample sample;
+    sample.name = take_name(s, true, line);
+    const std::string_view suffix =
+        std::string_view(sample.name).substr(std::min(family.name.size(), sample.name.size()));
+    const bool histogram_part =
+        family.type == "histogram" && (suffix == "_bucket" || suffix == "_sum" || suffix == "_count");
+    if (!sample.name.starts_with(family.name) || !(suffix.empty() || histogram_part))
+        throw std::runtime_error("sample outside its family: " + line);
     std::set<std::string> names;
     if (!s.empty() && s.front() == '{') {
         s.remove_prefix(1);
@@ -164,13 +173,14 @@ inline std::vector<ParsedFamily> parse_exposition(std::string_view text)
             if (families.empty() || detail::take_name(s, true, line) != families.back().name || s.empty())
                 throw std::runtime_error("TYPE without its HELP: " + line);
             families.back().type = std::string(s.substr(1));
-            if (families.back().type != "counter" && families.back().type != "gauge")
+            if (families.back().type != "counter" && families.back().type != "gauge" &&
+                families.back().type != "histogram")
                 throw std::runtime_error("unexpected TYPE: " + line);
         } else {
             if (families.empty() || families.back().type.empty())
                 throw std::runtime_error("sample before TYPE: " + line);
             Sample sample = detail::parse_sample(s, families.back(), line);
-            std::string key = families.back().name;
+            std::string key = sample.name;
             for (const auto& [n, v] : sample.labels) key += '\0' + n + '\0' + v;
             if (!series.insert(key).second) throw std::runtime_error("duplicate series: " + line);
             families.back().samples.push_back(std::move(sample));
