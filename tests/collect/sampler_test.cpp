@@ -44,10 +44,11 @@ void script_test_driver(FakeDomainSource& src)
 }
 
 struct Rig {
+    explicit Rig(collect::SamplerOptions options = {}) : sampler{src, cache, clock, std::move(options)} {}
     FakeDomainSource src;
     test_support::ManualClock clock;
     collect::DeviceCache cache{clock, 300s};
-    collect::Sampler sampler{src, cache, clock, collect::SamplerOptions{}};
+    collect::Sampler sampler;
 };
 
 const collect::GroupStatus& group(const collect::Snapshot& s, unsigned g)
@@ -244,19 +245,17 @@ TEST_CASE("the snapshot carries the libvirt versions of the connection it was co
 
 TEST_CASE("a filtering collection asks for the statistics of the kept domains alone")
 {
-    FakeDomainSource src;
-    test_support::ManualClock clock;
-    collect::DeviceCache cache{clock, 300s};
     collect::SamplerOptions options;
     options.filter.exclude = {std::make_shared<const std::regex>("vm2")};
     options.filter.inactive = false;
-    collect::Sampler sampler{src, cache, clock, options};
+    Rig rig(options);
+    auto& src = rig.src;
     script_test_driver(src);
     const std::string uuid2 = "22222222-2222-2222-2222-222222222222";
     const std::string uuid3 = "33333333-3333-3333-3333-333333333333";
     src.bulk.push_back(state_only("vm2", uuid2, 2));
     src.bulk.push_back(state_only("vm3", uuid3, -1));  // shut off
-    const auto snap = sampler.collect();
+    const auto snap = rig.sampler.collect();
     CHECK(src.count_of("bulk") == 0);
     CHECK(src.count_of("list") == 1);
     REQUIRE(snap.domains.size() == 1);
@@ -271,16 +270,13 @@ TEST_CASE("a filtering collection asks for the statistics of the kept domains al
 
 TEST_CASE("a filter that keeps nothing makes no stats call and serves an empty, successful collection")
 {
-    FakeDomainSource src;
-    test_support::ManualClock clock;
-    collect::DeviceCache cache{clock, 300s};
     collect::SamplerOptions options;
     options.filter.include = {std::make_shared<const std::regex>("nothing-like-this")};
-    collect::Sampler sampler{src, cache, clock, options};
-    script_test_driver(src);
-    const auto snap = sampler.collect();
+    Rig rig(options);
+    script_test_driver(rig.src);
+    const auto snap = rig.sampler.collect();
     CHECK(snap.libvirt_up);
     CHECK(snap.domains.empty());
     CHECK(snap.domains_filtered == 1);
-    CHECK(src.count_of("domain_stats") == 0);
+    CHECK(rig.src.count_of("domain_stats") == 0);
 }
