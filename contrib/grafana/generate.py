@@ -255,7 +255,9 @@ def prometheus():
                   t("libvirt_domain_memory_stats_actual_balloon_bytes{%s}" % S, "{{domain}} balloon"),
                   t("libvirt_domain_info_maximum_memory_bytes{%s}" % S, "{{domain}} maximum")], "bytes", w=12)
     d.timeseries("Guest memory (balloon driver)", "What the guest's balloon driver reports: available, "
-                 "usable, unused and disk caches.",
+                 "usable, unused and disk caches. Empty for a guest whose balloon statistics period is 0 "
+                 "(libvirt_domain_memory_stats_period_seconds): it never reports them, and all that is known is "
+                 "the configured size. Set <memballoon><stats period='10'/></memballoon> in its domain XML.",
                  [t("libvirt_domain_memory_stats_available_bytes{%s}" % S, "{{domain}} available"),
                   t("libvirt_domain_memory_stats_usable_bytes{%s}" % S, "{{domain}} usable"),
                   t("libvirt_domain_memory_stats_unused_bytes{%s}" % S, "{{domain}} unused"),
@@ -470,7 +472,9 @@ def influxdb():
                  [t(per_vm('last("memrss") AS "rss", last("memactual") AS "balloon"', "vm_totals"),
                     "$tag_name $col"),
                   t(per_vm('last("maxmem") AS "maximum"', "vm_metrics"), "$tag_name $col")], "kbytes", w=12)
-    d.timeseries("Guest memory (balloon driver)", "memavailable, memusable and memdisk_cache (vm_totals), KiB.",
+    d.timeseries("Guest memory (balloon driver)", "memavailable, memusable and memdisk_cache (vm_totals), KiB. "
+                 "Empty for a guest whose balloon statistics period is 0 (libvirt_domain_memory_stats_period_seconds "
+                 "on /metrics): set <memballoon><stats period='10'/></memballoon> in its domain XML.",
                  [t(per_vm('last("memavailable") AS "available", last("memusable") AS "usable", '
                            'last("memdisk_cache") AS "disk caches"', "vm_totals"), "$tag_name $col")],
                  "kbytes", w=12)

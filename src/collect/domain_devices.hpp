@@ -3,6 +3,7 @@
 // cache, the scrape path and the push loop. Empty strings mean "not present in the XML".
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,10 @@ struct DomainDevices {
     std::vector<NicInfo> nics;    // every <interface>, in document order
     std::vector<DiskInfo> disks;  // every <disk>, in document order
     std::optional<NovaInfo> nova;
+    // <memballoon><stats period=>: seconds between the guest's memory statistics updates; 0 when the
+    // balloon has no period (the guest then never reports usable or available memory); empty without a
+    // balloon device (model='none', or no <memballoon>) or with a period that is not a number.
+    std::optional<std::uint32_t> balloon_period;
     bool operator==(const DomainDevices&) const = default;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <string>
 
 #include <pugixml.hpp>
@@ -91,6 +92,20 @@ std::string network_source(const pugi::xml_node& source)
     return out + name;
 }
 
+// The memory balloon's statistics period; see DomainDevices::balloon_period.
+std::optional<std::uint32_t> parse_balloon_period(const pugi::xml_node& devices)
+{
+    const pugi::xml_node balloon = devices.child("memballoon");
+    if (!balloon || std::string_view(balloon.attribute("model").value()) == "none") return std::nullopt;
+    const pugi::xml_attribute period = balloon.child("stats").attribute("period");
+    if (!period) return 0;
+    const std::string_view text = period.value();
+    std::uint32_t seconds = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return seconds;
+}
+
 DiskInfo parse_disk(const pugi::xml_node& n)
 {
     DiskInfo disk;
@@ -173,6 +188,7 @@ DomainXmlResult parse(std::string_view xml)
     for (const auto& n : devices.children("interface")) d.nics.push_back(parse_interface(n));
     for (const auto& n : devices.children("disk")) d.disks.push_back(parse_disk(n));
     d.nova = parse_nova(domain.child("metadata"));
+    d.balloon_period = parse_balloon_period(devices);
     return d;
 }
 

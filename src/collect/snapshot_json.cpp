@@ -61,6 +61,7 @@ void write_xml(JsonWriter& w, const DomainDevices& x)
 {
     w.key("xml").begin_object().field_nonempty("domain_type", x.domain_type);
     w.field_nonempty("os_type", x.os_type).field_nonempty("arch", x.arch).field_nonempty("machine", x.machine);
+    if (x.balloon_period) w.field("balloon_period", *x.balloon_period);
     if (x.nova) write_nova(w, *x.nova);
     w.end_object();
 }

@@ -118,6 +118,14 @@ void write_memory_families(const Scrape& scrape, const DomainLabels& labels, Tex
                 [](const collect::DomainSample& d) { return used_percent(d.balloon); });
     write_fields(labels, out, counters);
     each_domain(out, labels,
+                {"libvirt_domain_memory_stats_period_seconds",
+                 "Seconds between the guest's memory statistics updates (<memballoon><stats period>); 0: the guest "
+                 "never reports usable or available memory, so only the configured size is known.",
+                 Type::gauge},
+                [](const collect::DomainSample& d) {
+                    return d.devices ? d.devices->balloon_period : std::optional<std::uint32_t>();
+                });
+    each_domain(out, labels,
                 {"libvirt_domain_memory_stats_last_update_timestamp_seconds",
                  "When the guest last updated its memory statistics, as a Unix timestamp.", Type::gauge},
                 [](const collect::DomainSample& d) { return d.balloon.last_update; });

@@ -133,6 +133,24 @@ TEST_CASE("text split by comments or CDATA is read whole and only its surroundin
     CHECK(d.disks[0].serial == "\x01S");  // a control character is a byte like any other
 }
 
+TEST_CASE("the balloon's statistics period: set, absent (0), no balloon or not a number (unknown)")
+{
+    CHECK(parse_ok("qemu_kvm_full.xml").balloon_period == 10u);
+    CHECK(parse_ok("test_driver.xml").balloon_period == 0u);  // a balloon without <stats period>
+    auto period_of = [](const char* devices) {
+        const auto r =
+            parse_domain_xml(std::string("<domain><uuid>u</uuid><devices>") + devices + "</devices></domain>");
+        REQUIRE(std::holds_alternative<collect::DomainDevices>(r));
+        return std::get<collect::DomainDevices>(r).balloon_period;
+    };
+    CHECK(period_of("<memballoon model='none'/>") == std::nullopt);
+    CHECK(period_of("") == std::nullopt);
+    CHECK(period_of("<memballoon model='virtio'><stats period='x5'/></memballoon>") == std::nullopt);
+    CHECK(period_of("<memballoon model='virtio'><stats period='-1'/></memballoon>") == std::nullopt);
+    CHECK(period_of("<memballoon model='virtio'><stats period='99999999999'/></memballoon>") == std::nullopt);
+    CHECK(period_of("<memballoon model='virtio'><stats period='2'/></memballoon>") == 2u);
+}
+
 TEST_CASE("network disk hosts without a name are skipped and IPv6 hosts are bracketed")
 {
     const auto r = parse_domain_xml(

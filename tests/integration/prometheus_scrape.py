@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 
 import inovex_dashboard
 from fixtures import workdir, Exporter, Prometheus, http_get, wait_until
@@ -37,6 +38,16 @@ def main():
     def once(uri):
         p = subprocess.run([exporter_bin, "--once", "--libvirt.uri", uri], capture_output=True, text=True, timeout=60)
         return {d["name"]: d for d in json.loads(p.stdout)["domains"]}
+
+    def balloon_period(uri, uuid):
+        """<memballoon><stats period> as virsh dumpxml shows it: None without a balloon, 0 without a period."""
+        xml = subprocess.run(["virsh", "-r", "-q", "-c", uri, "dumpxml", uuid], capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+        balloon = ET.fromstring(xml).find("devices/memballoon")
+        if balloon is None or balloon.get("model") == "none":
+            return None
+        stats = balloon.find("stats")
+        return int(stats.get("period")) if stats is not None and stats.get("period") else 0
 
     def series_value(prom, query, at=None):
         result = prom.query(query, at)
@@ -76,6 +87,12 @@ def main():
                     tap.run(f"{name}: maximum memory equals --once",
                             lambda s=sel, d=d: series_value(prom, "libvirt_domain_info_maximum_memory_bytes" + s)
                             == d["balloon"]["maximum"] * 1024)
+                def period_as_xml(s=sel, d=d):
+                    want = balloon_period(uri, d["uuid"])
+                    got = prom.query("libvirt_domain_memory_stats_period_seconds" + s)
+                    assert (want is None and not got) or (got and float(got[0]["value"][1]) == want), (want, got)
+                    return True
+                tap.run(f"{name}: balloon statistics period equals virsh dumpxml's", period_as_xml)
                 if "time" in d["cpu"]:
                     def cpu_within(s=sel, n=name):
                         v = series_value(prom, "libvirt_domain_info_cpu_time_seconds_total" + s, read_at)

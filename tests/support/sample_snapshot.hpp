@@ -33,6 +33,7 @@ inline collect::Snapshot sample_snapshot()
     devices->os_type = "hvm";
     devices->arch = "x86_64";
     devices->machine = "pc-q35-7.2";
+    devices->balloon_period = 5;
     devices->nics.push_back({"vnet0", "52:54:00:aa:bb:cc", "bridge", "br0", "", "", "virtio", "1500", "net0"});
     devices->disks.push_back({"vda", "virtio", "disk", "file", "/var/lib/one/datastores/0/42/disk.0", "", "", "qemu",
                               "qcow2", "none", "unmap", "SN-42", "virtio-disk0"});
