@@ -87,6 +87,13 @@ const std::vector<Field> table = {
     VE_FIELD(MapField, push, extra_tags, nullptr),
     VE_FIELD(StringField, push, tls_ca_file, nullptr),
     VE_FIELD(BoolField, push, tls_insecure_skip_verify, nullptr),
+    VE_FIELD(StringField, push, tls_cert_file, nullptr),
+    VE_FIELD(StringField, push, tls_key_file, nullptr),
+    VE_FIELD(StringField, push, proxy, nullptr, false, true),
+    VE_FIELD(StringField, push, no_proxy, nullptr),
+    // A sub-map: "push.v3.no_sync" is `v3: {no_sync: ...}` under push in YAML and JSON.
+    VE_FIELD(BoolField, push, v3.no_sync, nullptr),
+    VE_FIELD(BoolField, push, v3.accept_partial, nullptr),
 
     VE_FIELD(EnumField<util::LogLevel>, log, level, nullptr),
     VE_FIELD(EnumField<util::LogFormat>, log, format, nullptr),
@@ -106,6 +113,13 @@ const Field* find_field(std::string_view path)
     for (const auto& f : table)
         if (f.path == path) return &f;
     return nullptr;
+}
+
+bool is_subsection(std::string_view path)
+{
+    for (const auto& f : table)
+        if (f.path.size() > path.size() && f.path.starts_with(path) && f.path[path.size()] == '.') return true;
+    return false;
 }
 
 std::string_view section_of(std::string_view path)

@@ -76,6 +76,21 @@ Writer::Writer(const config::PushConfig& push) : push_(push), request_(build_req
         curl_.set(CURLOPT_SSL_VERIFYPEER, 0L);
         curl_.set(CURLOPT_SSL_VERIFYHOST, 0L);
     }
+    if (!push.tls_cert_file.empty()) {  // validate() saw to it that the key comes with it
+        curl_.set(CURLOPT_SSLCERT, push.tls_cert_file.c_str());
+        curl_.set(CURLOPT_SSLKEY, push.tls_key_file.c_str());
+    }
+    // push.proxy wins over the environment's http_proxy/https_proxy, push.no_proxy over its no_proxy;
+    // unset, libcurl reads the environment. The same TLS settings apply to an https:// proxy.
+    if (!push.proxy.empty()) {
+        curl_.set(CURLOPT_PROXY, push.proxy.c_str());
+        if (!push.tls_ca_file.empty()) curl_.set(CURLOPT_PROXY_CAINFO, push.tls_ca_file.c_str());
+        if (push.tls_insecure_skip_verify) {
+            curl_.set(CURLOPT_PROXY_SSL_VERIFYPEER, 0L);
+            curl_.set(CURLOPT_PROXY_SSL_VERIFYHOST, 0L);
+        }
+    }
+    if (!push.no_proxy.empty()) curl_.set(CURLOPT_NOPROXY, push.no_proxy.c_str());
 }
 
 void Writer::set_body(std::string_view body, Answer& answer)
