@@ -67,7 +67,8 @@ std::string mask_url(const std::string& url)
 namespace {
 
 // The syntax shared by push.url and push.proxy: one of `schemes` (lower case, "http://"), then a host.
-Problem url_syntax_problem(const std::string& url, std::span<const std::string_view> schemes, std::string_view bad_scheme)
+Problem url_syntax_problem(const std::string& url, std::span<const std::string_view> schemes,
+                           std::string_view bad_scheme)
 {
     const std::string shown = "\"" + mask_url(url) + "\"";
     if (has_space_or_control(url)) return "must not contain spaces, got " + shown;
@@ -110,9 +111,10 @@ Problem url_problem(const std::string& url)
 
 Problem proxy_url_problem(const std::string& url)
 {
-    static constexpr std::string_view schemes[] = {"http://",   "https://",  "socks4://",
+    static constexpr std::string_view schemes[] = {"http://",    "https://",  "socks4://",
                                                    "socks4a://", "socks5://", "socks5h://"};
-    return url_syntax_problem(url, schemes, "must be an http://, https://, socks4://, socks4a://, socks5:// or socks5h:// URL");
+    return url_syntax_problem(url, schemes,
+                              "must be an http://, https://, socks4://, socks4a://, socks5:// or socks5h:// URL");
 }
 
 }  // namespace config::detail

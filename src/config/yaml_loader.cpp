@@ -57,7 +57,8 @@ private:
             const Field* field = detail::find_field(path);
             if (!field && detail::is_subsection(path)) {  // "v3:" under push: a map of push.v3.* settings
                 if (it->second.IsNull()) continue;
-                if (!it->second.IsMap()) fail(it->first, path, std::string("must be a map, got ") + kind_name(it->second));
+                if (!it->second.IsMap())
+                    fail(it->first, path, std::string("must be a map, got ") + kind_name(it->second));
                 section_map(path, it->second);
                 continue;
             }

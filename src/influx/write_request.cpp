@@ -94,8 +94,8 @@ std::string describe(const config::PushConfig& push)
     const std::string path = push.api == config::PushApi::v2   ? "/api/v2/write"
                              : push.api == config::PushApi::v3 ? "/api/v3/write_lp"
                                                                : "/write";
-    std::string out = "POST " + without_userinfo(base_url(push.url)) + path + " (" +
-                      std::string(config::name_of(push.api)) + ")";
+    std::string out =
+        "POST " + without_userinfo(base_url(push.url)) + path + " (" + std::string(config::name_of(push.api)) + ")";
     if (!push.proxy.empty()) out += " via proxy " + without_userinfo(push.proxy);
     return out;
 }

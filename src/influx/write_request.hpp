@@ -32,8 +32,8 @@ std::string describe(const config::PushConfig& push);
 std::string percent_encode(std::string_view text);
 
 // `text` (a server's error message) with every occurrence of the push credentials — token, password, the
-// password in the URL's and in the proxy URL's user info — replaced by "***": a server or proxy that echoes what it was sent
-// must not put a secret into a log line, /api/status or the landing page.
+// password in the URL's and in the proxy URL's user info — replaced by "***": a server or proxy that echoes what it was
+// sent must not put a secret into a log line, /api/status or the landing page.
 std::string redact_credentials(std::string text, const config::PushConfig& push);
 
 }  // namespace influx

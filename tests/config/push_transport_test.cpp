@@ -78,13 +78,14 @@ TEST_CASE("the client certificate and key must be readable at start, named by th
 
 TEST_CASE("push.proxy takes the schemes libcurl knows for a proxy and is shown with its password masked")
 {
-    for (const char* ok : {"http://proxy:3128", "https://proxy.example", "socks5h://127.0.0.1:1080",
-                           "socks4a://p:1080", "http://user:pw@[::1]:3128"})
+    for (const char* ok : {"http://proxy:3128", "https://proxy.example", "socks5h://127.0.0.1:1080", "socks4a://p:1080",
+                           "http://user:pw@[::1]:3128"})
         CHECK_NOTHROW(config::validate(from_yaml(std::string("push:\n  proxy: \"") + ok + "\"\n")));
     CHECK(yaml_error("push:\n  proxy: \"ftp://u:s3cret@proxy:21\"\n") ==
           "/x.yaml:2: push.proxy: must be an http://, https://, socks4://, socks4a://, socks5:// or socks5h:// URL, "
           "got \"ftp://u:***@proxy:21\"");
-    CHECK(yaml_error("push:\n  proxy: \"http://:3128\"\n") == "/x.yaml:2: push.proxy: has no host, got \"http://:3128\"");
+    CHECK(yaml_error("push:\n  proxy: \"http://:3128\"\n") ==
+          "/x.yaml:2: push.proxy: has no host, got \"http://:3128\"");
     config::Config c;
     c.push.proxy = "http://squid:pw-SECRET@proxy.example:3128";
     for (const auto& text : {config::to_json(c), config::to_yaml(c)}) {

@@ -91,7 +91,8 @@ TEST_CASE("a server's message that echoes the credentials is redacted")
 TEST_CASE("the v3 request carries no_sync and accept_partial only when they differ from InfluxDB 3's defaults")
 {
     auto p = push(config::PushApi::v3);
-    CHECK(influx::build_request(p, true).url == "http://127.0.0.1:8086/api/v3/write_lp?db=vm%20stats&precision=nanosecond");
+    CHECK(influx::build_request(p, true).url ==
+          "http://127.0.0.1:8086/api/v3/write_lp?db=vm%20stats&precision=nanosecond");
     p.v3.no_sync = true;
     p.v3.accept_partial = false;
     p.precision = config::Precision::s;
