@@ -190,11 +190,15 @@ def main():
                 return s["retries"] >= 2 and s["last_error"] and not server.lines and s
             s = wait_until(failing, 20, "failed writes retried")
             tap.check(True, f"{name}: reported ({s['last_error'][:120]!r}) and retried {s['retries']} times")
+            time.sleep(2)  # two more intervals collected while it fails
             fixed_at = time.time()
             fix()
+            def backlog():
+                assert server.lines, "nothing arrived"
+                assert first_timestamp(server) < fixed_at - 1, (first_timestamp(server), fixed_at)
+                return delivered(exp, server)
             tap.run(f"{name}: after the fix the lines collected meanwhile arrive, none dropped or twice",
-                    lambda: wait_until(lambda: server.lines and first_timestamp(server) < fixed_at - 1 and
-                                       delivered(exp, server), 30, "the backlog delivered"))
+                    lambda: wait_until(backlog, 30, "the backlog delivered"))
             return exp.output()
         finally:
             exp.stop()
