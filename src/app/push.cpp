@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "influx/measurements.hpp"
-#include "influx/writer.hpp"
+#include "influx/failover.hpp"
 #include "util/log.hpp"
 
 namespace app {
@@ -16,13 +16,26 @@ std::string hostname()
     return buf;
 }
 
+std::vector<prom::PushUrlStatus> push_url_status(const std::vector<influx::UrlStats>& urls)
+{
+    std::vector<prom::PushUrlStatus> out;
+    for (const auto& u : urls)
+        out.push_back(prom::PushUrlStatus{.url = u.url,
+                                          .current = u.current,
+                                          .up = u.up,
+                                          .writes = u.writes,
+                                          .failures = u.failures,
+                                          .last_error = u.last_error});
+    return out;
+}
+
 }  // namespace
 
 std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store)
 {
     const config::PushConfig& push = config.push;
     if (!push.active()) return nullptr;
-    auto writer = std::make_shared<influx::Writer>(push);
+    std::shared_ptr<influx::FailoverWriter> writer = influx::FailoverWriter::for_config(push);
     influx::MeasurementOptions options{
         .host = push.host_tag.empty() ? hostname() : push.host_tag,
         .extra_tags = push.extra_tags,
@@ -33,10 +46,17 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
     };
     // The writer lives as long as the pusher's copy of this function: only the sender thread calls it.
     auto write = [writer](std::string_view lines) { return writer->write(lines); };
-    util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " +
-                               influx::describe(push) +
+    std::string to;
+    for (const auto& url : push.endpoints()) {
+        config::PushConfig one = push;
+        one.url = url;
+        to += (to.empty() ? "" : ", failing over to ") + influx::describe(one);
+    }
+    util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " + to +
                                (push.spool_dir.empty() ? ", no spool" : ", spool in " + push.spool_dir));
-    return std::make_unique<influx::Pusher>(push, store, producer, write, config.libvirt.timeout);
+    auto pusher = std::make_unique<influx::Pusher>(push, store, producer, write, config.libvirt.timeout);
+    pusher->set_url_stats([writer] { return writer->stats(); });
+    return pusher;
 }
 
 prom::PushStatus push_status(const influx::PushStats& s)
@@ -52,6 +72,7 @@ prom::PushStatus push_status(const influx::PushStats& s)
         .retries = s.retries,
         .last_success_unix = s.last_success_unix,
         .last_error = s.last_error,
+        .urls = push_url_status(s.urls),
     };
 }
 

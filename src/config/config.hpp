@@ -97,8 +97,10 @@ struct PushV3Config {
 struct PushConfig {
     std::optional<bool> enabled;  // unset: on when url is set
     std::string url;              // INFLUX_URL, e.g. http://127.0.0.1:8086
-    PushApi api = PushApi::v1;    // INFLUX_API
-    std::string database;         // INFLUX_DB (v1, v3)
+    // Several URLs in order of preference, failed over between (influx/failover.hpp); exclusive with url.
+    std::vector<std::string> urls;
+    PushApi api = PushApi::v1;  // INFLUX_API
+    std::string database;       // INFLUX_DB (v1, v3)
     std::string retention_policy;
     std::string org;     // INFLUX_ORG (v2)
     std::string bucket;  // v2; defaults to database when empty
@@ -137,7 +139,9 @@ struct PushConfig {
     std::string no_proxy;
     PushV3Config v3;
 
-    bool active() const { return enabled.value_or(!url.empty()) && !url.empty(); }
+    // The write URLs: urls, or url alone (empty when neither is set).
+    std::vector<std::string> endpoints() const { return !urls.empty() ? urls : url.empty() ? urls : std::vector{url}; }
+    bool active() const { return enabled.value_or(!endpoints().empty()) && !endpoints().empty(); }
 
     friend bool operator==(const PushConfig&, const PushConfig&) = default;
 };

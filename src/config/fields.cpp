@@ -60,6 +60,7 @@ const std::vector<Field> table = {
 
     VE_FIELD(OptBoolField, push, enabled, nullptr),
     VE_FIELD(StringField, push, url, "INFLUX_URL", false, true),
+    VE_FIELD(ListField, push, urls, nullptr, false, true),
     VE_FIELD(EnumField<PushApi>, push, api, "INFLUX_API"),
     VE_FIELD(StringField, push, database, "INFLUX_DB"),
     VE_FIELD(StringField, push, retention_policy, nullptr),

@@ -23,10 +23,11 @@ namespace {
 
 using namespace detail;
 
-std::string render_list(const std::vector<std::string>& items, bool json)
+std::string render_list(const std::vector<std::string>& items, bool json, bool urls = false)
 {
     std::string out = "[";
-    for (const auto& item : items) out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(item);
+    for (const auto& item : items)
+        out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(urls ? mask_url(item) : item);
     return out + "]";
 }
 
@@ -50,7 +51,7 @@ std::string render_value(const Field& field, Config& c, bool json)
             [&](const UnsignedField& f) { return std::to_string(f.get(c)); },
             [&](const CountField& f) { return std::to_string(f.get(c)); },
             [&](const BytesField& f) { return json ? std::to_string(f.get(c)) : quote(format_bytes(f.get(c))); },
-            [&](const ListField& f) { return render_list(f.get(c), json); },
+            [&](const ListField& f) { return render_list(f.get(c), json, field.url); },
             [&](const GroupsField& f) {
                 std::vector<std::string> names;
                 for (const auto& [group, name] : virt::stats_group_names)

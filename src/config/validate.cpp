@@ -142,7 +142,13 @@ void check_push(const Checker& ck, const PushConfig& p)
                    "\"" + key + "\" is a built-in tag and cannot be set here");
         ck.require(!value.empty(), path, "must not be empty (line protocol has no empty tag values)");
     }
-    ck.require(p.enabled != true || !p.url.empty(), "push.enabled", "is true but push.url is empty");
+    for (std::size_t i = 0; i < p.urls.size(); ++i) {
+        const auto problem = detail::url_problem(p.urls[i]);
+        ck.require(!problem, "push.urls[" + std::to_string(i) + "]", problem.value_or(""));
+    }
+    ck.require(p.url.empty() || p.urls.empty(), "push.urls",
+               "and push.url (or INFLUX_URL) are both set: list every URL in push.urls, or use push.url alone");
+    ck.require(p.enabled != true || !p.endpoints().empty(), "push.enabled", "is true but push.url is empty");
     check_push_transport(ck, p);
     if (!p.active()) return;
     // Cross-field rules apply only when the push loop will run: a URL alone with enabled: false is fine.

@@ -42,6 +42,14 @@ std::string without_userinfo(std::string url)
 
 }  // namespace
 
+std::string masked_url(const std::string& url)
+{
+    const auto userinfo = util::find_url_userinfo(url);
+    if (!userinfo || !userinfo->password) return url;
+    const std::size_t password_begin = userinfo->at - userinfo->password->size();
+    return url.substr(0, password_begin) + "***" + url.substr(userinfo->at);
+}
+
 std::string percent_encode(std::string_view text)
 {
     static constexpr char hex[] = "0123456789ABCDEF";
@@ -102,12 +110,12 @@ std::string describe(const config::PushConfig& push)
 
 std::string redact_credentials(std::string text, const config::PushConfig& push)
 {
-    const auto userinfo = util::find_url_userinfo(push.url);
-    const std::string_view url_password = userinfo ? userinfo->password.value_or("") : "";
-    const auto proxy_userinfo = util::find_url_userinfo(push.proxy);
-    const std::string_view proxy_password = proxy_userinfo ? proxy_userinfo->password.value_or("") : "";
-    for (std::string_view secret :
-         {std::string_view(push.token), std::string_view(push.password), url_password, proxy_password}) {
+    std::vector<std::string_view> secrets{push.token, push.password};
+    for (const std::string* url : {&push.url, &push.proxy})
+        if (const auto userinfo = util::find_url_userinfo(*url)) secrets.push_back(userinfo->password.value_or(""));
+    for (const auto& url : push.urls)
+        if (const auto userinfo = util::find_url_userinfo(url)) secrets.push_back(userinfo->password.value_or(""));
+    for (std::string_view secret : secrets) {
         if (secret.empty()) continue;
         for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))
             text.replace(pos, secret.size(), "***");

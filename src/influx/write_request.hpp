@@ -30,6 +30,9 @@ WriteRequest build_request(const config::PushConfig& push, bool gzip_body);
 std::string describe(const config::PushConfig& push);
 
 std::string percent_encode(std::string_view text);
+// `url` with the password of its user info replaced by "***" (a user name alone is kept): how a push URL
+// is shown in /api/status and the url label.
+std::string masked_url(const std::string& url);
 
 // `text` (a server's error message) with every occurrence of the push credentials — token, password, the
 // password in the URL's and in the proxy URL's user info — replaced by "***": a server or proxy that echoes what it was

@@ -51,6 +51,20 @@ std::size_t read_header(char* data, std::size_t size, std::size_t n, void* out) 
 
 }  // namespace
 
+bool Writer::never_sent(CURLcode rc) const noexcept
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM: return true;
+    case CURLE_OPERATION_TIMEDOUT: return !curl_.request_started();  // timed out connecting
+    default: return false;
+    }
+}
+
 Writer::Writer(const config::PushConfig& push) : push_(push), request_(build_request(push, push.gzip))
 {
     for (const auto& h : request_.headers) headers_.append(h);
@@ -118,9 +132,11 @@ WriteResult Writer::write(std::string_view lines)
         return transport_error(printable_line(e.what()));
     }
     std::string error;
-    if (curl_.perform(error) != CURLE_OK) {
+    if (const CURLcode rc = curl_.perform(error); rc != CURLE_OK) {
         // curl's messages name host and port, never the credentials; the answer may still be redacted.
-        return transport_error(redact_credentials(printable_line(error), push_));
+        WriteResult r = transport_error(redact_credentials(printable_line(error), push_));
+        r.unsent = never_sent(rc);
+        return r;
     }
     answer.status = curl_.response_code();
     WriteResult result = classify(answer, std::chrono::system_clock::now());

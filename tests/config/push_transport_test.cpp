@@ -114,3 +114,20 @@ TEST_CASE("the v3 options render as a nested map in YAML and JSON")
     CHECK(from_yaml(yaml).push == c.push);
     CHECK(from_yaml(json).push == c.push);
 }
+
+TEST_CASE("push.urls lists write URLs in order, each checked and shown with its password masked")
+{
+    const auto c = from_yaml("push:\n  urls: [\"http://a:8086\", \"https://w:pw-SECRET@b:8086\"]\n  database: vms\n");
+    CHECK(c.push.endpoints() == std::vector<std::string>{"http://a:8086", "https://w:pw-SECRET@b:8086"});
+    CHECK(c.push.active());
+    CHECK_NOTHROW(config::validate(c));
+    const auto json = config::to_json(c);
+    CHECK(json.find("\"urls\":[\"http://a:8086\",\"https://w:***@b:8086\"]") != std::string::npos);
+    CHECK(json.find("pw-SECRET") == std::string::npos);
+    CHECK(yaml_error("push:\n  urls:\n    - http://a:8086\n    - ftp://b\n") ==
+          "/x.yaml:4: push.urls[1]: must be an http:// or https:// URL, got \"ftp://b\"");
+    CHECK(yaml_error("push:\n  url: http://a:8086\n  urls: [\"http://b:8086\"]\n  database: vms\n") ==
+          "/x.yaml:3: push.urls: and push.url (or INFLUX_URL) are both set: list every URL in push.urls, or use "
+          "push.url alone");
+    CHECK(config::PushConfig{}.endpoints().empty());
+}
