@@ -3,9 +3,9 @@
 // resolved) or it answered 5xx — the same batch goes at once to the next URL in order. An answer that may
 // mean the batch was written (a timeout or broken connection after the request was sent) is returned to
 // the pusher, which retries it on the same URL: a repeated point is idempotent on one InfluxDB, not across
-// two, so nothing is written twice on failover. While a later URL is current, the first is tried again
-// (with a real batch, falling over again if it still fails) every `probe_every`; once it answers, it is
-// current again.
+// two (only if that URL then refuses connections does the retry go on to the next). While a later URL is
+// current, the first is tried again (with a real batch, falling over again if it still fails) every
+// `probe_every`; once it answers, it is current again.
 //
 // Ownership: owns its targets (each a write function, in the daemon a Writer with its own libcurl handle).
 // Thread-safety: write() from one thread at a time (the pusher's sender); stats() from any thread.
