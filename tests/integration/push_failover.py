@@ -20,7 +20,7 @@ INTERVAL = 1.0
 
 def stamps(influx, name="one-101"):
     """The timestamps (ns) of a domain's vm_metrics points in `influx`."""
-    q = urllib.parse.urlencode({"q": f"SELECT state FROM vm_metrics WHERE name = '{name}'", "db": influx.database,
+    q = urllib.parse.urlencode({"q": f"SELECT state FROM vm_metrics WHERE \"name\" = '{name}'", "db": influx.database,
                                 "epoch": "ns"})
     status, _, body = http_get(f"{influx.url}/query?{q}")
     assert status == 200, status
