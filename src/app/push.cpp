@@ -19,6 +19,7 @@ std::string hostname()
 std::vector<prom::PushUrlStatus> push_url_status(const std::vector<influx::UrlStats>& urls)
 {
     std::vector<prom::PushUrlStatus> out;
+    out.reserve(urls.size());
     for (const auto& u : urls)
         out.push_back(prom::PushUrlStatus{.url = u.url,
                                           .current = u.current,
