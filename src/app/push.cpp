@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "influx/measurements.hpp"
-#include "influx/writer.hpp"
+#include "influx/failover.hpp"
 #include "instr/instruments.hpp"
 #include "util/log.hpp"
 
@@ -18,6 +18,20 @@ std::string hostname()
     char buf[256] = "";
     if (gethostname(buf, sizeof buf - 1) != 0) return {};
     return buf;
+}
+
+std::vector<prom::PushUrlStatus> push_url_status(const std::vector<influx::UrlStats>& urls)
+{
+    std::vector<prom::PushUrlStatus> out;
+    out.reserve(urls.size());
+    for (const auto& u : urls)
+        out.push_back(prom::PushUrlStatus{.url = u.url,
+                                          .current = u.current,
+                                          .up = u.up,
+                                          .writes = u.writes,
+                                          .failures = u.failures,
+                                          .last_error = u.last_error});
+    return out;
 }
 
 }  // namespace
@@ -33,7 +47,7 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
 {
     const config::PushConfig& push = config.push;
     if (!push.active()) return nullptr;
-    auto writer = std::make_shared<influx::Writer>(push);
+    std::shared_ptr<influx::FailoverWriter> writer = influx::FailoverWriter::for_config(push);
     influx::MeasurementOptions options{
         .host = push.host_tag.empty() ? hostname() : push.host_tag,
         .extra_tags = push.extra_tags,
@@ -51,10 +65,17 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
         instruments->record_push_write(api, took.count(), lines_in(lines));
         return answer;
     };
-    util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " +
-                               influx::describe(push) +
+    std::string to;
+    for (const auto& url : push.endpoints()) {
+        config::PushConfig one = push;
+        one.url = url;
+        to += (to.empty() ? "" : ", failing over to ") + influx::describe(one);
+    }
+    util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " + to +
                                (push.spool_dir.empty() ? ", no spool" : ", spool in " + push.spool_dir));
-    return std::make_unique<influx::Pusher>(push, store, producer, write, config.libvirt.timeout);
+    auto pusher = std::make_unique<influx::Pusher>(push, store, producer, write, config.libvirt.timeout);
+    pusher->set_url_stats([writer] { return writer->stats(); });
+    return pusher;
 }
 
 prom::PushStatus push_status(const influx::PushStats& s)
@@ -70,6 +91,7 @@ prom::PushStatus push_status(const influx::PushStats& s)
         .retries = s.retries,
         .last_success_unix = s.last_success_unix,
         .last_error = s.last_error,
+        .urls = push_url_status(s.urls),
     };
 }
 

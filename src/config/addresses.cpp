@@ -3,6 +3,7 @@
 // userinfo, so every message shows it through mask_url().
 #include <cctype>
 #include <charconv>
+#include <span>
 
 #include "config/internal.hpp"
 #include "util/url.hpp"
@@ -63,19 +64,20 @@ std::string mask_url(const std::string& url)
     return url.substr(0, password_begin) + "***" + url.substr(userinfo->at);
 }
 
-Problem url_problem(const std::string& url)
+namespace {
+
+// The syntax shared by push.url and push.proxy: one of `schemes` (lower case, "http://"), then a host.
+Problem url_syntax_problem(const std::string& url, std::span<const std::string_view> schemes,
+                           std::string_view bad_scheme)
 {
     const std::string shown = "\"" + mask_url(url) + "\"";
     if (has_space_or_control(url)) return "must not contain spaces, got " + shown;
     std::string lower;
-    for (char c : url.substr(0, 8)) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : url.substr(0, 10)) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::size_t start = 0;
-    if (lower.starts_with("http://"))
-        start = 7;
-    else if (lower.starts_with("https://"))
-        start = 8;
-    else
-        return "must be an http:// or https:// URL, got " + shown;
+    for (const auto scheme : schemes)
+        if (lower.starts_with(scheme)) start = scheme.size();
+    if (start == 0) return std::string(bad_scheme) + ", got " + shown;
     const auto end = url.find_first_of("/?#", start);
     std::string_view authority = std::string_view(url).substr(start, end == std::string::npos ? end : end - start);
     if (const auto userinfo = util::find_url_userinfo(url)) authority.remove_prefix(userinfo->at + 1 - start);
@@ -97,6 +99,22 @@ Problem url_problem(const std::string& url)
     if (!valid_host(host)) return "has an invalid host, got " + shown;
     if (!port.empty() && !valid_port(port)) return "port must be 1-65535, got " + shown;
     return std::nullopt;
+}
+
+}  // namespace
+
+Problem url_problem(const std::string& url)
+{
+    static constexpr std::string_view schemes[] = {"http://", "https://"};
+    return url_syntax_problem(url, schemes, "must be an http:// or https:// URL");
+}
+
+Problem proxy_url_problem(const std::string& url)
+{
+    static constexpr std::string_view schemes[] = {"http://",    "https://",  "socks4://",
+                                                   "socks4a://", "socks5://", "socks5h://"};
+    return url_syntax_problem(url, schemes,
+                              "must be an http://, https://, socks4://, socks4a://, socks5:// or socks5h:// URL");
 }
 
 }  // namespace config::detail

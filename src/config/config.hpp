@@ -93,11 +93,23 @@ struct WebConfig {
     friend bool operator==(const WebConfig&, const WebConfig&) = default;
 };
 
+// push.v3: query parameters of InfluxDB 3's /api/v3/write_lp, sent only when they differ from the server's
+// defaults (written here), so a default configuration sends the request InfluxDB 3 has always had. Set to
+// anything else with another push.api, they are refused at start (validate()).
+struct PushV3Config {
+    bool no_sync = false;        // true: acknowledged before the WAL is persisted (faster, may lose a write)
+    bool accept_partial = true;  // false: one bad line rejects the whole batch
+
+    friend bool operator==(const PushV3Config&, const PushV3Config&) = default;
+};
+
 struct PushConfig {
     std::optional<bool> enabled;  // unset: on when url is set
     std::string url;              // INFLUX_URL, e.g. http://127.0.0.1:8086
-    PushApi api = PushApi::v1;    // INFLUX_API
-    std::string database;         // INFLUX_DB (v1, v3)
+    // Several URLs in order of preference, failed over between (influx/failover.hpp); exclusive with url.
+    std::vector<std::string> urls;
+    PushApi api = PushApi::v1;  // INFLUX_API
+    std::string database;       // INFLUX_DB (v1, v3)
     std::string retention_policy;
     std::string org;     // INFLUX_ORG (v2)
     std::string bucket;  // v2; defaults to database when empty
@@ -124,8 +136,21 @@ struct PushConfig {
     std::map<std::string, std::string> extra_tags;
     std::string tls_ca_file;
     bool tls_insecure_skip_verify = false;
+    // Client certificate (PEM, leaf first) and its unencrypted key for servers that require one: both or
+    // neither, readable at load(); libcurl reads them again at each new connection.
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    // Proxy URL (http://, https://, socks4://, socks4a://, socks5://, socks5h://; may carry user:password,
+    // masked wherever it is shown). Empty: libcurl's environment (http_proxy, https_proxy, no_proxy).
+    std::string proxy;
+    // Comma-separated hosts, domains or CIDRs reached without a proxy ("*": none at all, also no
+    // environment proxy). Empty: the environment's no_proxy, if any.
+    std::string no_proxy;
+    PushV3Config v3;
 
-    bool active() const { return enabled.value_or(!url.empty()) && !url.empty(); }
+    // The write URLs: urls, or url alone (empty when neither is set).
+    std::vector<std::string> endpoints() const { return !urls.empty() ? urls : url.empty() ? urls : std::vector{url}; }
+    bool active() const { return enabled.value_or(!endpoints().empty()) && !endpoints().empty(); }
 
     friend bool operator==(const PushConfig&, const PushConfig&) = default;
 };

@@ -63,6 +63,7 @@ const std::vector<Field> table = {
 
     VE_FIELD(OptBoolField, push, enabled, nullptr),
     VE_FIELD(StringField, push, url, "INFLUX_URL", false, true),
+    VE_FIELD(ListField, push, urls, nullptr, false, true),
     VE_FIELD(EnumField<PushApi>, push, api, "INFLUX_API"),
     VE_FIELD(StringField, push, database, "INFLUX_DB"),
     VE_FIELD(StringField, push, retention_policy, nullptr),
@@ -90,6 +91,13 @@ const std::vector<Field> table = {
     VE_FIELD(MapField, push, extra_tags, nullptr),
     VE_FIELD(StringField, push, tls_ca_file, nullptr),
     VE_FIELD(BoolField, push, tls_insecure_skip_verify, nullptr),
+    VE_FIELD(StringField, push, tls_cert_file, nullptr),
+    VE_FIELD(StringField, push, tls_key_file, nullptr),
+    VE_FIELD(StringField, push, proxy, nullptr, false, true),
+    VE_FIELD(StringField, push, no_proxy, nullptr),
+    // A sub-map: "push.v3.no_sync" is `v3: {no_sync: ...}` under push in YAML and JSON.
+    VE_FIELD(BoolField, push, v3.no_sync, nullptr),
+    VE_FIELD(BoolField, push, v3.accept_partial, nullptr),
 
     VE_FIELD(EnumField<util::LogLevel>, log, level, nullptr),
     VE_FIELD(EnumField<util::LogFormat>, log, format, nullptr),
@@ -111,9 +119,9 @@ const Field* find_field(std::string_view path)
     return nullptr;
 }
 
-bool has_fields_under(std::string_view path)
+bool is_subsection(std::string_view path)
 {
-    for (const auto& f : fields())
+    for (const auto& f : table)
         if (f.path.size() > path.size() && f.path.starts_with(path) && f.path[path.size()] == '.') return true;
     return false;
 }

@@ -42,6 +42,9 @@ std::string quote(std::string_view text);
 Problem listen_address_problem(const std::string& address);
 // http:// or https:// with a host, optional port, no spaces. Messages show the URL through mask_url().
 Problem url_problem(const std::string& url);
+// push.proxy: as url_problem, with the schemes libcurl takes for a proxy (http, https, socks4, socks4a,
+// socks5, socks5h).
+Problem proxy_url_problem(const std::string& url);
 // An http(s) URL with any userinfo password replaced by "***", fit for messages and output.
 std::string mask_url(const std::string& url);
 
@@ -83,12 +86,11 @@ struct Field {
 
 const std::vector<Field>& fields();
 const Field* find_field(std::string_view path);
-// True when some field's path continues `path` with a dot ("libvirt.domains" for
-// "libvirt.domains.include"): the YAML map at `path` holds settings.
-bool has_fields_under(std::string_view path);
+// A map of settings inside a section ("push.v3"): a prefix of field paths that is no field itself.
+bool is_subsection(std::string_view path);
 // "push.interval" → "push"; "push" for "push" itself.
 std::string_view section_of(std::string_view path);
-std::string_view name_of(std::string_view path);
+std::string_view name_of(std::string_view path);  // "push.interval" → "interval"; "push.v3.no_sync" → "v3.no_sync"
 // Assigns scalar text to a scalar-kind field (not a list or map); returns the problem if the text is not
 // of the field's kind. Text of the right kind that names no value (an unknown enum word, a regex that does
 // not compile) is not a problem here: it goes to config.unparsed for validate(), so that a higher source

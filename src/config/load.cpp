@@ -69,6 +69,8 @@ Config load(const Flags& flags, Getenv getenv, std::vector<std::string>* warning
     reject_mask(c, c.push.password, "push.password", "push.password_file");
     require_readable(c, c.web.config_file, "web.config_file");
     require_readable(c, c.push.tls_ca_file, "push.tls_ca_file");
+    require_readable(c, c.push.tls_cert_file, "push.tls_cert_file");
+    require_readable(c, c.push.tls_key_file, "push.tls_key_file");
     if (c.push.api == PushApi::v2 && c.push.bucket.empty()) c.push.bucket = c.push.database;
 
     validate(c);

@@ -23,10 +23,11 @@ namespace {
 
 using namespace detail;
 
-std::string render_list(const std::vector<std::string>& items, bool json)
+std::string render_list(const std::vector<std::string>& items, bool json, bool urls = false)
 {
     std::string out = "[";
-    for (const auto& item : items) out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(item);
+    for (const auto& item : items)
+        out += (out.size() > 1 ? (json ? "," : ", ") : "") + quote(urls ? mask_url(item) : item);
     return out + "]";
 }
 
@@ -50,7 +51,7 @@ std::string render_value(const Field& field, Config& c, bool json)
             [&](const UnsignedField& f) { return std::to_string(f.get(c)); },
             [&](const CountField& f) { return std::to_string(f.get(c)); },
             [&](const BytesField& f) { return json ? std::to_string(f.get(c)) : quote(format_bytes(f.get(c))); },
-            [&](const ListField& f) { return render_list(f.get(c), json); },
+            [&](const ListField& f) { return render_list(f.get(c), json, field.url); },
             [&](const GroupsField& f) {
                 std::vector<std::string> names;
                 for (const auto& [group, name] : virt::stats_group_names)
@@ -74,6 +75,15 @@ std::string render_value(const Field& field, Config& c, bool json)
         field.binding);
 }
 
+// "push.v3.no_sync" → {"v3", "no_sync"}; "push.url" → {"", "url"}: the map inside the section, if any.
+std::pair<std::string_view, std::string_view> split_name(std::string_view path)
+{
+    const std::string_view name = name_of(path);
+    const auto dot = name.find('.');
+    if (dot == std::string_view::npos) return {{}, name};
+    return {name.substr(0, dot), name.substr(dot + 1)};
+}
+
 }  // namespace
 
 std::string to_yaml(const Config& config)
@@ -82,13 +92,17 @@ std::string to_yaml(const Config& config)
     std::string out = "# virt-exporter effective configuration";
     out += c.source_file.empty() ? "" : " (file: " + quote(c.source_file) + ")";
     out += "\n# Durations in seconds; secrets shown as \"***\".\n";
-    std::string_view section;
+    std::string_view section, sub;
     for (const auto& f : fields()) {
         if (section_of(f.path) != section) {
             section = section_of(f.path);
+            sub = {};
             out += std::string(section) + ":\n";
         }
-        out += "  " + std::string(name_of(f.path)) + ": " + render_value(f, c, false) + "\n";
+        const auto [map, name] = split_name(f.path);
+        if (map != sub && !map.empty()) out += "  " + std::string(map) + ":\n";
+        sub = map;
+        out += (map.empty() ? "  " : "    ") + std::string(name) + ": " + render_value(f, c, false) + "\n";
     }
     return out;
 }
@@ -97,18 +111,34 @@ std::string to_json(const Config& config)
 {
     Config c = config;
     std::string out = "{";
-    std::string_view section;
+    bool first = true;  // nothing written yet in the innermost open object
+    const auto open = [&](std::string_view key) {
+        out += (first ? "" : ",") + quote(key) + ":{";
+        first = true;
+    };
+    const auto close = [&] {
+        out += "}";
+        first = false;
+    };
+    std::string_view section, sub;
     for (const auto& f : fields()) {
+        const auto [map, name] = split_name(f.path);
         if (section_of(f.path) != section) {
-            out += section.empty() ? "" : "},";
+            if (!sub.empty()) close();
+            if (!section.empty()) close();
             section = section_of(f.path);
-            out += quote(section) + ":{";
-        } else {
-            out += ",";
+            sub = {};
+            open(section);
         }
-        out += quote(name_of(f.path)) + ":" + render_value(f, c, true);
+        if (map != sub) {
+            if (!sub.empty()) close();
+            sub = map;
+            if (!sub.empty()) open(sub);
+        }
+        out += (first ? "" : ",") + quote(name) + ":" + render_value(f, c, true);
+        first = false;
     }
-    return out + "}}";
+    return out + (sub.empty() ? "}}" : "}}}");
 }
 
 std::vector<EnvSetting> env_settings(const Config& config)

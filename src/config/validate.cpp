@@ -95,6 +95,28 @@ void check_web(const Checker& ck, const WebConfig& w)
     ck.positive(w.keep_alive_timeout, "web.keep_alive_timeout");
 }
 
+// Client certificate, proxy, and the options only one write API has.
+void check_push_transport(const Checker& ck, const PushConfig& p)
+{
+    ck.require(p.tls_cert_file.empty() == p.tls_key_file.empty(),
+               p.tls_cert_file.empty() ? "push.tls_key_file" : "push.tls_cert_file",
+               "needs " + std::string(p.tls_cert_file.empty() ? "push.tls_cert_file" : "push.tls_key_file") +
+                   " too (a client certificate is its certificate and key)");
+    if (!p.proxy.empty()) {
+        const auto problem = detail::proxy_url_problem(p.proxy);
+        ck.require(!problem, "push.proxy", problem.value_or(""));
+    }
+    ck.require(std::none_of(p.no_proxy.begin(), p.no_proxy.end(), [](char c) { return c == '\n' || c == '\r'; }),
+               "push.no_proxy", "must be one line: hosts, domains or CIDRs separated by commas");
+    // A v3 query parameter set away from its default would be silently ignored by v1 and v2.
+    if (p.api == PushApi::v3) return;
+    const PushV3Config v3_defaults;
+    const std::string why = "is an option of push.api v3 (a query parameter of /api/v3/write_lp), but push.api is " +
+                            std::string(name_of(p.api)) + ": remove it or set push.api: v3";
+    ck.require(p.v3.no_sync == v3_defaults.no_sync, "push.v3.no_sync", why);
+    ck.require(p.v3.accept_partial == v3_defaults.accept_partial, "push.v3.accept_partial", why);
+}
+
 void check_push(const Checker& ck, const PushConfig& p)
 {
     if (!p.url.empty()) {
@@ -122,7 +144,14 @@ void check_push(const Checker& ck, const PushConfig& p)
                    "\"" + key + "\" is a built-in tag and cannot be set here");
         ck.require(!value.empty(), path, "must not be empty (line protocol has no empty tag values)");
     }
-    ck.require(p.enabled != true || !p.url.empty(), "push.enabled", "is true but push.url is empty");
+    for (std::size_t i = 0; i < p.urls.size(); ++i) {
+        const auto problem = detail::url_problem(p.urls[i]);
+        ck.require(!problem, "push.urls[" + std::to_string(i) + "]", problem.value_or(""));
+    }
+    ck.require(p.url.empty() || p.urls.empty(), "push.urls",
+               "and push.url (or INFLUX_URL) are both set: list every URL in push.urls, or use push.url alone");
+    ck.require(p.enabled != true || !p.endpoints().empty(), "push.enabled", "is true but push.url is empty");
+    check_push_transport(ck, p);
     if (!p.active()) return;
     // Cross-field rules apply only when the push loop will run: a URL alone with enabled: false is fine.
     const std::string why = " when push is enabled with push.api " + std::string(name_of(p.api));

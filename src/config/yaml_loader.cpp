@@ -47,6 +47,7 @@ public:
     }
 
 private:
+    // A section's map, or a map inside one ("push.v3"): `section` is the key path of the map.
     void section_map(const std::string& section, const YAML::Node& map)
     {
         std::set<std::string> seen;
@@ -54,8 +55,11 @@ private:
             const std::string path = section + "." + key_text(it->first, section);
             unique(seen, it->first, path);
             const Field* field = detail::find_field(path);
-            if (!field && it->second.IsMap() && detail::has_fields_under(path)) {
-                section_map(path, it->second);  // a nested map of settings ("libvirt.domains")
+            if (!field && detail::is_subsection(path)) {  // "v3:" under push: a map of push.v3.* settings
+                if (it->second.IsNull()) continue;
+                if (!it->second.IsMap())
+                    fail(it->first, path, std::string("must be a map, got ") + kind_name(it->second));
+                section_map(path, it->second);
                 continue;
             }
             if (!field) {

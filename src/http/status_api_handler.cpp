@@ -40,7 +40,13 @@ void write_status_fields(util::JsonWriter& w, const StatusSource& status, const 
         w.field("lines_written", p.lines_written).field("queue_size", p.queued_lines);
         w.field("spooled_lines", p.spooled_lines).field("spool_bytes", p.spool_bytes);
         w.field("dropped", p.lines_dropped).field("rejected", p.lines_rejected).field("retries", p.retries);
-        w.field("last_success_unix", p.last_success_unix).field("last_error", p.last_error).end_object();
+        w.field("last_success_unix", p.last_success_unix).field("last_error", p.last_error);
+        w.key("urls").begin_array();
+        for (const auto& u : p.urls) {
+            w.begin_object().field("url", u.url).field("current", u.current).field("up", u.up);
+            w.field("writes", u.writes).field("failures", u.failures).field("last_error", u.last_error).end_object();
+        }
+        w.end_array().end_object();
     } else {
         w.key("push").begin_object().field("enabled", false).end_object();
     }

@@ -45,6 +45,12 @@ CURLcode CurlEasy::perform(std::string& error) noexcept
     return rc;
 }
 
+bool CurlEasy::request_started() const noexcept
+{
+    curl_off_t us = 0;
+    return curl_easy_getinfo(easy_.get(), CURLINFO_PRETRANSFER_TIME_T, &us) == CURLE_OK && us > 0;
+}
+
 long CurlEasy::response_code() const noexcept
 {
     long status = 0;

@@ -49,6 +49,8 @@ public:
     // The transfer; a failure is returned (with curl's message in `error`), never thrown.
     CURLcode perform(std::string& error) noexcept;
     long response_code() const noexcept;
+    // Whether the last transfer got as far as sending its request (CURLINFO_PRETRANSFER_TIME).
+    bool request_started() const noexcept;
 
 private:
     util::CHandle<CURL, curl_easy_cleanup> easy_;

@@ -93,6 +93,7 @@ PushStats Pusher::stats() const
     s.queued_lines = buffer_.size() + in_flight_.size();
     s.spooled_lines = spool_.lines();
     s.spool_bytes = spool_.bytes();
+    if (url_stats_) s.urls = url_stats_();
     return s;
 }
 

@@ -25,6 +25,7 @@
 
 #include "collect/snapshot_store.hpp"
 #include "config/config.hpp"
+#include "influx/failover.hpp"
 #include "influx/line_buffer.hpp"
 #include "influx/spool.hpp"
 #include "influx/write_request.hpp"
@@ -45,6 +46,7 @@ struct PushStats {
     std::uint64_t intervals_skipped = 0;  // no fresh snapshot in time for an interval
     double last_success_unix = 0;
     std::string last_error;
+    std::vector<UrlStats> urls;  // each write URL's state (push.urls), from set_url_stats's source
 };
 
 class Pusher {
@@ -69,6 +71,8 @@ public:
     void pause() noexcept;
     void resume() noexcept;
     PushStats stats() const;
+    // Where stats() gets PushStats::urls (the FailoverWriter's stats, any thread); before start().
+    void set_url_stats(std::function<std::vector<UrlStats>()> source) { url_stats_ = std::move(source); }
 
 private:
     struct Delivery;
@@ -91,6 +95,7 @@ private:
     collect::SnapshotStore& store_;
     Producer producer_;
     WriteFn write_;
+    std::function<std::vector<UrlStats>()> url_stats_;
     std::chrono::milliseconds collect_timeout_;
     const util::Clock& clock_;
     Jitter jitter_;

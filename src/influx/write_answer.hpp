@@ -44,6 +44,9 @@ struct WriteResult {
     // `dropped=N`, 3.x's `data` list) or kept (Cloud's `(N written)`); neither: the whole batch.
     std::optional<unsigned long long> rejected_lines;
     std::optional<unsigned long long> written_lines;
+    // For network_error: the request never went out (no connection, TLS handshake or name resolution
+    // failed), so the server cannot have written any of it; another URL may take it (influx/failover.hpp).
+    bool unsent = false;
 };
 
 // No usable answer (a transport error, or one of ours before the request went out): network_error.

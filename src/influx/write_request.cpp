@@ -33,7 +33,22 @@ std::string base_url(const std::string& url)
     return out;
 }
 
+std::string without_userinfo(std::string url)
+{
+    if (const auto userinfo = util::find_url_userinfo(url))
+        url.erase(userinfo->begin, userinfo->at + 1 - userinfo->begin);
+    return url;
+}
+
 }  // namespace
+
+std::string masked_url(const std::string& url)
+{
+    const auto userinfo = util::find_url_userinfo(url);
+    if (!userinfo || !userinfo->password) return url;
+    const std::size_t password_begin = userinfo->at - userinfo->password->size();
+    return url.substr(0, password_begin) + "***" + url.substr(userinfo->at);
+}
 
 std::string percent_encode(std::string_view text)
 {
@@ -62,6 +77,9 @@ WriteRequest build_request(const config::PushConfig& push, bool gzip_body)
         if (!push.token.empty()) r.headers.push_back("Authorization: Token " + push.token);
     } else if (push.api == config::PushApi::v3) {
         r.url = base_url(push.url) + "/api/v3/write_lp?db=" + percent_encode(push.database) + "&precision=" + precision;
+        // Only what differs from InfluxDB 3's defaults (no_sync=false, accept_partial=true).
+        if (push.v3.no_sync) r.url += "&no_sync=true";
+        if (!push.v3.accept_partial) r.url += "&accept_partial=false";
         if (!push.token.empty()) r.headers.push_back("Authorization: Bearer " + push.token);
     } else {
         r.url = base_url(push.url) + "/write?db=" + percent_encode(push.database) + "&precision=" + precision;
@@ -84,17 +102,20 @@ std::string describe(const config::PushConfig& push)
     const std::string path = push.api == config::PushApi::v2   ? "/api/v2/write"
                              : push.api == config::PushApi::v3 ? "/api/v3/write_lp"
                                                                : "/write";
-    std::string url = base_url(push.url);
-    if (const auto userinfo = util::find_url_userinfo(url))
-        url.erase(userinfo->begin, userinfo->at + 1 - userinfo->begin);
-    return "POST " + url + path + " (" + std::string(config::name_of(push.api)) + ")";
+    std::string out =
+        "POST " + without_userinfo(base_url(push.url)) + path + " (" + std::string(config::name_of(push.api)) + ")";
+    if (!push.proxy.empty()) out += " via proxy " + without_userinfo(push.proxy);
+    return out;
 }
 
 std::string redact_credentials(std::string text, const config::PushConfig& push)
 {
-    const auto userinfo = util::find_url_userinfo(push.url);
-    const std::string_view url_password = userinfo ? userinfo->password.value_or("") : "";
-    for (std::string_view secret : {std::string_view(push.token), std::string_view(push.password), url_password}) {
+    std::vector<std::string_view> secrets{push.token, push.password};
+    for (const std::string* url : {&push.url, &push.proxy})
+        if (const auto userinfo = util::find_url_userinfo(*url)) secrets.push_back(userinfo->password.value_or(""));
+    for (const auto& url : push.urls)
+        if (const auto userinfo = util::find_url_userinfo(url)) secrets.push_back(userinfo->password.value_or(""));
+    for (std::string_view secret : secrets) {
         if (secret.empty()) continue;
         for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))
             text.replace(pos, secret.size(), "***");

@@ -25,14 +25,18 @@ struct WriteRequest {
 // precision spelled as that API expects and query values percent-encoded.
 WriteRequest build_request(const config::PushConfig& push, bool gzip_body);
 
-// The endpoint without query secrets or credentials, for log lines ("POST http://host:8086/write?db=vms").
+// The endpoint without query secrets or credentials, for log lines ("POST http://host:8086/write (v1)",
+// "... via proxy http://proxy:3128" when push.proxy is set, its user and password left out too).
 std::string describe(const config::PushConfig& push);
 
 std::string percent_encode(std::string_view text);
+// `url` with the password of its user info replaced by "***" (a user name alone is kept): how a push URL
+// is shown in /api/status and the url label.
+std::string masked_url(const std::string& url);
 
 // `text` (a server's error message) with every occurrence of the push credentials — token, password, the
-// password in the URL's user info — replaced by "***": a server or proxy that echoes what it was sent
-// must not put a secret into a log line, /api/status or the landing page.
+// password in the URL's and in the proxy URL's user info — replaced by "***": a server or proxy that echoes what it was
+// sent must not put a secret into a log line, /api/status or the landing page.
 std::string redact_credentials(std::string text, const config::PushConfig& push);
 
 }  // namespace influx

@@ -51,6 +51,20 @@ std::size_t read_header(char* data, std::size_t size, std::size_t n, void* out) 
 
 }  // namespace
 
+bool Writer::never_sent(CURLcode rc) const noexcept
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM: return true;
+    case CURLE_OPERATION_TIMEDOUT: return !curl_.request_started();  // timed out connecting
+    default: return false;
+    }
+}
+
 Writer::Writer(const config::PushConfig& push) : push_(push), request_(build_request(push, push.gzip))
 {
     for (const auto& h : request_.headers) headers_.append(h);
@@ -76,6 +90,21 @@ Writer::Writer(const config::PushConfig& push) : push_(push), request_(build_req
         curl_.set(CURLOPT_SSL_VERIFYPEER, 0L);
         curl_.set(CURLOPT_SSL_VERIFYHOST, 0L);
     }
+    if (!push.tls_cert_file.empty()) {  // validate() saw to it that the key comes with it
+        curl_.set(CURLOPT_SSLCERT, push.tls_cert_file.c_str());
+        curl_.set(CURLOPT_SSLKEY, push.tls_key_file.c_str());
+    }
+    // push.proxy wins over the environment's http_proxy/https_proxy, push.no_proxy over its no_proxy;
+    // unset, libcurl reads the environment. The same TLS settings apply to an https:// proxy.
+    if (!push.proxy.empty()) {
+        curl_.set(CURLOPT_PROXY, push.proxy.c_str());
+        if (!push.tls_ca_file.empty()) curl_.set(CURLOPT_PROXY_CAINFO, push.tls_ca_file.c_str());
+        if (push.tls_insecure_skip_verify) {
+            curl_.set(CURLOPT_PROXY_SSL_VERIFYPEER, 0L);
+            curl_.set(CURLOPT_PROXY_SSL_VERIFYHOST, 0L);
+        }
+    }
+    if (!push.no_proxy.empty()) curl_.set(CURLOPT_NOPROXY, push.no_proxy.c_str());
 }
 
 void Writer::set_body(std::string_view body, Answer& answer)
@@ -103,9 +132,11 @@ WriteResult Writer::write(std::string_view lines)
         return transport_error(printable_line(e.what()));
     }
     std::string error;
-    if (curl_.perform(error) != CURLE_OK) {
+    if (const CURLcode rc = curl_.perform(error); rc != CURLE_OK) {
         // curl's messages name host and port, never the credentials; the answer may still be redacted.
-        return transport_error(redact_credentials(printable_line(error), push_));
+        WriteResult r = transport_error(redact_credentials(printable_line(error), push_));
+        r.unsent = never_sent(rc);
+        return r;
     }
     answer.status = curl_.response_code();
     WriteResult result = classify(answer, std::chrono::system_clock::now());

@@ -23,6 +23,8 @@ public:
     WriteResult write(std::string_view lines);
 
 private:
+    // Whether a failed transfer ended before any of the request was sent.
+    bool never_sent(CURLcode rc) const noexcept;
     void set_body(std::string_view body, Answer& answer);
 
     config::PushConfig push_;

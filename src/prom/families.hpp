@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "collect/device_cache.hpp"
 #include "collect/domain_sample.hpp"
@@ -27,6 +28,16 @@ namespace prom {
 
 // The InfluxDB push loop's counters, as the push library reports them (copied, so prom does not depend
 // on influx).
+// One write URL of push.urls (push.url alone: one entry).
+struct PushUrlStatus {
+    std::string url;  // credentials masked
+    bool current = false;
+    bool up = true;
+    std::uint64_t writes = 0;
+    std::uint64_t failures = 0;
+    std::string last_error;  // for /api/status; not a metric
+};
+
 struct PushStatus {
     bool running = false;
     std::uint64_t queued_lines = 0;
@@ -38,6 +49,7 @@ struct PushStatus {
     std::uint64_t retries = 0;
     double last_success_unix = 0;
     std::string last_error;  // for /api/status; not a metric
+    std::vector<PushUrlStatus> urls;
 };
 
 // What the exporter knows about itself at scrape time.

@@ -3,6 +3,32 @@
 
 namespace prom {
 
+namespace {
+
+// Per write URL (push.urls), labelled with the URL as shown (its password masked).
+void write_push_url_families(const PushStatus& p, TextWriter& out)
+{
+    if (p.urls.empty()) return;
+    std::vector<std::string> labels;
+    for (const auto& u : p.urls) append_label(labels.emplace_back(), "url", u.url);
+    const auto each = [&](const Family& f, auto value_of) {
+        out.family(f);
+        for (std::size_t i = 0; i < p.urls.size(); ++i) out.sample(labels[i], value_of(p.urls[i]));
+    };
+    each({"virt_exporter_push_url_current", "1 for the write URL the push writes to now.", Type::gauge},
+         [](const PushUrlStatus& u) { return std::uint64_t{u.current ? 1u : 0u}; });
+    each(
+        {"virt_exporter_push_url_up", "0 while a write URL's last attempt failed (network error or 5xx).", Type::gauge},
+        [](const PushUrlStatus& u) { return std::uint64_t{u.up ? 1u : 0u}; });
+    each({"virt_exporter_push_url_writes_total", "Write requests a URL accepted.", Type::counter},
+         [](const PushUrlStatus& u) { return u.writes; });
+    each({"virt_exporter_push_url_failures_total", "Write requests to a URL that failed (network error or 5xx).",
+          Type::counter},
+         [](const PushUrlStatus& u) { return u.failures; });
+}
+
+}  // namespace
+
 void write_push_families(const Scrape& scrape, const DomainLabels&, TextWriter& out)
 {
     if (!scrape.status.push) return;
@@ -27,6 +53,7 @@ void write_push_families(const Scrape& scrape, const DomainLabels&, TextWriter& 
         out.single(
             {"virt_exporter_push_last_success_timestamp_seconds", "When InfluxDB last accepted a write.", Type::gauge},
             p.last_success_unix);
+    write_push_url_families(p, out);
 }
 
 }  // namespace prom

@@ -19,6 +19,14 @@ TEST_CASE("push_status copies every counter of the push loop to the field of the
     stats.intervals_skipped = 8;
     stats.last_success_unix = 9.5;
     stats.last_error = "HTTP 500";
+    influx::UrlStats url;
+    url.url = "http://w:***@a:8086";
+    url.current = true;
+    url.up = false;
+    url.writes = 10;
+    url.failures = 11;
+    url.last_error = "network_error: refused";
+    stats.urls = {url};
 
     const prom::PushStatus status = app::push_status(stats);
     CHECK(status.running);
@@ -31,6 +39,13 @@ TEST_CASE("push_status copies every counter of the push loop to the field of the
     CHECK(status.retries == 7);
     CHECK(status.last_success_unix == 9.5);
     CHECK(status.last_error == "HTTP 500");
+    REQUIRE(status.urls.size() == 1);
+    CHECK(status.urls[0].url == "http://w:***@a:8086");
+    CHECK(status.urls[0].current);
+    CHECK_FALSE(status.urls[0].up);
+    CHECK(status.urls[0].writes == 10);
+    CHECK(status.urls[0].failures == 11);
+    CHECK(status.urls[0].last_error == "network_error: refused");
 }
 
 TEST_CASE("push_status of a push loop that never ran is all zero and not running")

@@ -30,6 +30,12 @@ config::Config unusual()
     CHECK_FALSE(config::Pattern::compile("^vm-(\\d+)\\.example$", c.push.vmid_regex));
     c.push.extra_tags = {{"rack", "a1"}, {"zone", "eu west\nline"}, {"key:colon", "{value}"}};
     c.push.tls_insecure_skip_verify = true;
+    c.push.tls_cert_file = "/etc/virt-exporter/push client.pem";
+    c.push.tls_key_file = "/etc/virt-exporter/push-client.key";
+    c.push.proxy = "socks5h://proxy.example:1080";
+    c.push.no_proxy = "localhost,.internal";
+    c.push.v3.no_sync = true;
+    c.push.v3.accept_partial = false;
     c.log.level = util::LogLevel::debug;
     c.log.format = util::LogFormat::json;
     c.web.health_path = "/alive";

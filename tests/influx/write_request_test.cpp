@@ -87,3 +87,28 @@ TEST_CASE("a server's message that echoes the credentials is redacted")
     CHECK(text == "bad credentials: Token ***, user writer, password *** (***) ***");
     CHECK(influx::redact_credentials("nothing secret here", config::PushConfig{}) == "nothing secret here");
 }
+
+TEST_CASE("the v3 request carries no_sync and accept_partial only when they differ from InfluxDB 3's defaults")
+{
+    auto p = push(config::PushApi::v3);
+    CHECK(influx::build_request(p, true).url ==
+          "http://127.0.0.1:8086/api/v3/write_lp?db=vm%20stats&precision=nanosecond");
+    p.v3.no_sync = true;
+    p.v3.accept_partial = false;
+    p.precision = config::Precision::s;
+    CHECK(influx::build_request(p, true).url ==
+          "http://127.0.0.1:8086/api/v3/write_lp?db=vm%20stats&precision=second&no_sync=true&accept_partial=false");
+    p.precision = config::Precision::us;
+    p.v3.no_sync = false;
+    CHECK(influx::build_request(p, true).url ==
+          "http://127.0.0.1:8086/api/v3/write_lp?db=vm%20stats&precision=microsecond&accept_partial=false");
+}
+
+TEST_CASE("the endpoint description names the proxy without its credentials, and they are redacted")
+{
+    auto p = push(config::PushApi::v1);
+    p.proxy = "http://squid:proxy-pw-7@proxy.example:3128";
+    const auto d = influx::describe(p);
+    CHECK(d == "POST http://127.0.0.1:8086/write (v1) via proxy http://proxy.example:3128");
+    CHECK(influx::redact_credentials("407 from squid:proxy-pw-7", p) == "407 from squid:***");
+}

@@ -37,6 +37,12 @@ def main():
                               "push.interval"),
         "unknown stats group": ("libvirt:\n  stats_groups:\n    - state\n    - cpu_totl\n", 4, "libvirt.stats_groups"),
         "bad listen address": ("web:\n  listen_addresses: [\"localhost\"]\n", 2, "web.listen_addresses"),
+        "a v3 option with api v1": ("push:\n  url: \"http://127.0.0.1:8086\"\n  database: vms\n  v3:\n"
+                                    "    no_sync: true\n", 5, "push.v3.no_sync: is an option of push.api v3"),
+        "a client certificate without its key": ("push:\n  tls_cert_file: /etc/hostname\n", 2,
+                                                 "push.tls_cert_file: needs push.tls_key_file too"),
+        "an unreadable client key": ("push:\n  tls_cert_file: /etc/hostname\n  tls_key_file: /nonexistent.key\n", 3,
+                                     "push.tls_key_file: cannot read"),
     }
     for name, case in bad.items():
         if case is None:

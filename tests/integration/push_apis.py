@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The write APIs and server answers: v2 against a real VictoriaMetrics (data queried back); the v3
-request shape (path, query, Bearer header, gzip body) against a loopback test server, since Debian has
-no InfluxDB 3; and the loopback server answering 401 (retried, logged once), 413 (split), 400 partial
+request shape (path, query with push.v3's options, Bearer header, gzip body) against a loopback test
+server, since Debian has no InfluxDB 3; and the loopback server answering 401 (retried, logged once), 413 (split), 400 partial
 write (not retried).
 
 Usage: push_apis.py EXPORTER SOURCE_DIR
@@ -81,6 +81,19 @@ def main():
 
     scenario("v3: POST /api/v3/write_lp?db=&precision=nanosecond, Bearer token, gzip body",
              f'  url: "{fake}"\n  api: v3\n  database: vms\n  token: "{TOKEN}"\n', lambda lines: (204, b""), v3_shape)
+
+    def v3_options(exp):
+        assert Recorder.requests, "no request arrived"
+        r = Recorder.requests[0]
+        q = urllib.parse.parse_qs(r["path"].partition("?")[2])
+        assert q == {"db": ["vms"], "precision": ["second"], "no_sync": ["true"], "accept_partial": ["false"]}, q
+        stamps = [l.rsplit(" ", 1)[1] for l in r["lines"]]
+        assert stamps and all(len(t) == 10 for t in stamps), stamps[:3]  # seconds since 1970
+        return True
+
+    scenario("v3: push.v3.no_sync and accept_partial become query parameters, precision s is \"second\"",
+             f'  url: "{fake}"\n  api: v3\n  database: vms\n  precision: s\n'
+             '  v3:\n    no_sync: true\n    accept_partial: false\n', lambda lines: (204, b""), v3_options)
 
     def auth_retried(exp):
         assert len(Recorder.requests) >= 3, f"{len(Recorder.requests)} requests: 401 must be retried"
