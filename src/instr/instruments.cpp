@@ -14,8 +14,8 @@ using prometheus::BuildCounter;
 using prometheus::BuildHistogram;
 
 constexpr std::array<std::string_view, libvirt_api_count> libvirt_api_names{
-    "virConnectGetAllDomainStats", "virDomainListGetStats",    "virDomainGetXMLDesc", "virDomainGetInfo",
-    "virDomainGetState",           "virDomainGetCPUStats",     "virDomainGetVcpus",   "virDomainMemoryStats",
+    "virConnectGetAllDomainStats", "virDomainListGetStats",    "virDomainGetXMLDesc",      "virDomainGetInfo",
+    "virDomainGetState",           "virDomainGetCPUStats",     "virDomainGetVcpus",        "virDomainMemoryStats",
     "virDomainInterfaceStats",     "virDomainBlockStatsFlags", "virConnectListAllDomains",
 };
 
