@@ -11,18 +11,8 @@ using config_test::error_of;
 using config_test::fake_env;
 using config_test::FakeEnv;
 using config_test::no_env;
+using config_test::with_file;
 using test_support::TempDir;
-
-namespace {
-
-config::Flags with_file(const std::string& path)
-{
-    config::Flags f;
-    f.config_file = path;
-    return f;
-}
-
-}  // namespace
 
 TEST_CASE("without a config file load gives the built-in defaults")
 {

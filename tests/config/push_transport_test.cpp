@@ -6,19 +6,9 @@
 using config_test::error_of;
 using config_test::from_yaml;
 using config_test::no_env;
+using config_test::with_file;
 using config_test::yaml_error;
 using test_support::TempDir;
-
-namespace {
-
-config::Flags with_file(const std::string& path)
-{
-    config::Flags f;
-    f.config_file = path;
-    return f;
-}
-
-}  // namespace
 
 TEST_CASE("push.v3 is a map under push whose keys are the write_lp options")
 {

@@ -55,6 +55,14 @@ std::string error_of(F&& f)
     return "";
 }
 
+// Flags naming only a configuration file, as `--config PATH`.
+inline config::Flags with_file(const std::string& path)
+{
+    config::Flags f;
+    f.config_file = path;
+    return f;
+}
+
 inline config::Config from_yaml(const std::string& text, std::vector<std::string>* warnings = nullptr)
 {
     return config::apply_yaml(config::Config{}, text, "/x.yaml", warnings);
