@@ -8,10 +8,10 @@
 
 namespace virt::detail {
 
-Listing list_domains(LiveConnection& live, unsigned flags)
+Listing list_domains(LiveConnection& live)
 {
     virDomainPtr* raw = nullptr;
-    const int n = virConnectListAllDomains(live.get(), &raw, flags);
+    const int n = virConnectListAllDomains(live.get(), &raw, 0);
     if (n < 0) throw_last_error("virConnectListAllDomains");
     Listing listing{DomainList(raw), {}, {}};
     listing.doms.reserve(static_cast<std::size_t>(n));

@@ -26,8 +26,9 @@ struct Listing {
     std::vector<DomainRef> refs;
 };
 
-// `flags`: virConnectListAllDomains' (0: every domain; VIR_CONNECT_LIST_DOMAINS_ACTIVE: running ones).
-Listing list_domains(LiveConnection& live, unsigned flags);
+// Every domain, running or not: a filter that leaves out the inactive ones (collect::DomainFilter) counts
+// them, so it needs them listed.
+Listing list_domains(LiveConnection& live);
 
 // One virDomainListGetStats for `doms` (all of one connection, none NULL), through call_stats (NOWAIT
 // with its fallback); the records in libvirt's order.

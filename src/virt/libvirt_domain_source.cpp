@@ -57,7 +57,7 @@ std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
         impl_->options.parallel > 1 ? LibvirtApi::domain_list_get_stats : LibvirtApi::connect_get_all_domain_stats;
     return on_connection(*impl_, api, [&](LiveConnection& live) {
         if (impl_->options.parallel > 1) {
-            const detail::Listing listing = detail::list_domains(live, 0);
+            const detail::Listing listing = detail::list_domains(live);
             std::vector<std::string> uuids;
             uuids.reserve(listing.refs.size());
             for (const auto& r : listing.refs) uuids.push_back(r.uuid);
@@ -70,7 +70,7 @@ std::vector<DomainStatsRecord> Connection::all_domain_stats(unsigned groups)
 std::vector<DomainRef> Connection::list_domains()
 {
     return on_connection(*impl_, LibvirtApi::connect_list_all_domains,
-                         [&](LiveConnection& live) { return detail::list_domains(live, 0).refs; });
+                         [&](LiveConnection& live) { return detail::list_domains(live).refs; });
 }
 
 std::vector<DomainStatsRecord> Connection::domain_stats(const std::vector<DomainRef>& domains, unsigned groups)
