@@ -65,13 +65,8 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
         instruments->record_push_write(api, took.count(), lines_in(lines));
         return answer;
     };
-    std::string to;
-    for (const auto& url : push.endpoints()) {
-        config::PushConfig one = push;
-        one.url = url;
-        to += (to.empty() ? "" : ", failing over to ") + influx::describe(one);
-    }
-    util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " + to +
+    util::log_info("push", "pushing every " + std::to_string(push.interval.count()) + " ms to " +
+                               influx::FailoverWriter::describe(push) +
                                (push.spool_dir.empty() ? ", no spool" : ", spool in " + push.spool_dir));
     auto pusher = std::make_unique<influx::Pusher>(push, store, producer, write, config.libvirt.timeout);
     pusher->set_url_stats([writer] { return writer->stats(); });

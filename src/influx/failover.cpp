@@ -4,6 +4,18 @@
 #include "util/log.hpp"
 
 namespace influx {
+namespace {
+
+// The push settings of one of push.endpoints(): a Writer for it, or its description.
+config::PushConfig endpoint_config(const config::PushConfig& push, const std::string& url)
+{
+    config::PushConfig one = push;
+    one.url = url;
+    one.urls.clear();
+    return one;
+}
+
+}  // namespace
 
 FailoverWriter::FailoverWriter(std::vector<Target> targets, std::chrono::milliseconds probe_every,
                                const util::Clock& clock)
@@ -21,13 +33,18 @@ std::unique_ptr<FailoverWriter> FailoverWriter::for_config(const config::PushCon
 {
     std::vector<Target> targets;
     for (const auto& url : push.endpoints()) {
-        config::PushConfig one = push;
-        one.url = url;
-        one.urls.clear();
-        auto writer = std::make_shared<Writer>(one);
+        auto writer = std::make_shared<Writer>(endpoint_config(push, url));
         targets.push_back(Target{masked_url(url), [writer](std::string_view lines) { return writer->write(lines); }});
     }
     return std::make_unique<FailoverWriter>(std::move(targets), push.retry_backoff_max);
+}
+
+std::string FailoverWriter::describe(const config::PushConfig& push)
+{
+    std::string out;
+    for (const auto& url : push.endpoints())
+        out += (out.empty() ? "" : ", failing over to ") + influx::describe(endpoint_config(push, url));
+    return out;
 }
 
 bool FailoverWriter::fails_over(const WriteResult& r) noexcept

@@ -52,6 +52,8 @@ public:
 
     // A Writer per push.endpoints() entry; probes the first every push.retry_backoff_max.
     static std::unique_ptr<FailoverWriter> for_config(const config::PushConfig& push);
+    // For the start-up log: each endpoint as describe() shows it, in failover order (no credentials).
+    static std::string describe(const config::PushConfig& push);
 
     // `lines` to the current URL, failing over as described above; the result of the last URL tried.
     WriteResult write(std::string_view lines);
