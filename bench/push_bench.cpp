@@ -13,7 +13,7 @@ int main()
 {
     const auto previous = bench::synthetic(1000, std::chrono::seconds(1'700'000'000), 100);
     const auto current = bench::synthetic(1000, std::chrono::seconds(1'700'000'005), 101);
-    const influx::MeasurementOptions options{"hv-bench", {}};
+    const influx::MeasurementOptions options{"hv-bench", {}, config::all_measurements};
 
     std::size_t lines = 0;
     std::size_t bytes = 0;

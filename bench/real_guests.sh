@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The real-guest part of the benchmark: K QEMU guests without an OS (64 MiB, 2 tap NICs of type
 # 'ethernet' without an option ROM, 3 small qcow2 disks, a virtio balloon, libvirt's default CPU model;
-# KVM when /dev/kvm works, else TCG; no libvirt network, no bridge, no address), then
-# bench/scrape_compare.py on qemu:///system for each K.
-#   real_guests.sh EXPORTER BARE_STATS SOURCE_DIR [K ...]        (default: 10 30)
+# KVM when /dev/kvm works, else TCG; no libvirt network, no bridge, no address), then for each K on
+# qemu:///system: bench/scrape_compare.py (us at libvirt.parallel 1, 2, 4, and 8 from 100 guests on, and
+# Debian's Go exporter), the bare bulk call per stats group, bench/interval_compare.py (our push vs
+# collectd, per interval), and at the largest K a perf profile of libvirtd during our split collection
+# (bench/libvirtd_profile.py).
+#   real_guests.sh EXPORTER BARE_STATS SOURCE_DIR [K ...]        (default: 10 30 100)
 # Uses tests/integration/hypervisor/hypervisor.sh (install, up, down) with its own state dir; guests are
 # vexp-bench-N with taps vxtbNn0/vxtbNn1, so `down` removes them, their disks and taps. Holds the host-wide
 # lock of the hypervisor tier for the whole run (waiting for a test run that holds it) and always tears
@@ -12,7 +15,7 @@ set -euo pipefail
 exporter=$1 bare=$2 src=$3
 shift 3
 sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(10 30)
+[ ${#sizes[@]} -gt 0 ] || sizes=(10 30 100)
 export HV_STATE_DIR=${BENCH_HV_STATE_DIR:-/tmp/virt-exporter-bench-hv}
 hv=$src/tests/integration/hypervisor/hypervisor.sh
 uri=qemu:///system
@@ -66,7 +69,17 @@ for k in "${sizes[@]}"; do
   done
   sleep 20  # let the QEMUs settle: SeaBIOS tries every disk and NIC, then idles
   log "$k guests running; measuring"
-  python3 "$src/bench/scrape_compare.py" "$exporter" "$bare" "$src" uri $uri --label "real QEMU guests ($type)" \
-    --domains "$k" --parallel 1,2,4 ${libvirtd_pid:+--libvirtd-pid "$libvirtd_pid"} --rounds "${BENCH_ROUNDS:-7}"
-  "$bare" $uri "${BENCH_ROUNDS:-7}" --by-group | sed "s/^{/{\"scenario\": \"real QEMU guests ($type)\", \"domains\": $k, \"exporter\": \"bare bulk call per group\", /"
+  label="real QEMU guests ($type)"
+  parallel=1,2,4
+  [ "$k" -lt 100 ] || parallel=1,2,4,8
+  python3 "$src/bench/scrape_compare.py" "$exporter" "$bare" "$src" uri $uri --label "$label" \
+    --domains "$k" --parallel $parallel ${libvirtd_pid:+--libvirtd-pid "$libvirtd_pid"} --rounds "${BENCH_ROUNDS:-7}"
+  "$bare" $uri "${BENCH_ROUNDS:-7}" --by-group | sed "s/^{/{\"scenario\": \"$label\", \"domains\": $k, \"exporter\": \"bare bulk call per group\", /"
+  log "$k guests: our push vs collectd, per interval"
+  python3 "$src/bench/interval_compare.py" "$exporter" "$src" uri $uri --label "$label" --domains "$k" \
+    ${libvirtd_pid:+--libvirtd-pid "$libvirtd_pid"}
 done
+if [ -n "$libvirtd_pid" ]; then
+  log "${sizes[-1]} guests: perf of libvirtd during our collection"
+  python3 "$src/bench/libvirtd_profile.py" "$exporter" $uri "$libvirtd_pid" --domains "${sizes[-1]}"
+fi

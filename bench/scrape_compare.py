@@ -6,8 +6,8 @@ prometheus-libvirt-exporter (kumina 0.2.0) on the same libvirt, and the bare lib
 Per scenario the exporters run side by side, each scraped once to warm up (it fills our device cache), then
 in turn together with one round of the bare calls, ROUNDS rounds (half as many, at least 3, from 5000
 domains on), so that the shared machine's changing load hits all alike; per exporter: median scrape
-latency, CPU time per scrape (the process's utime+stime; and libvirtd's, when it is ours to watch),
-peak RSS (VmHWM), the domains it reported and the body size. Our exporter runs with
+latency, CPU time per scrape (the process's utime+stime; libvirtd's, when it is ours to watch; and on
+qemu:///system the guests' QEMUs' beyond their idle rate, bench/host_cost.py), peak RSS (VmHWM), the domains it reported and the body size. Our exporter runs with
 web.max_snapshot_age 0, so every scrape is a full collection.
 
   scrape_compare.py EXPORTER BARE_STATS SOURCE_DIR testdriver [--sizes 100,1000,5000] [--in-process 1000]
@@ -33,18 +33,10 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
 from fixtures import Process, SessionLibvirtd, free_port, http_get, wait_until, workdir  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from host_cost import QemuCpu, cpu_seconds, peak_rss_kib  # noqa: E402
+
 GO_EXPORTER = "/usr/bin/prometheus-libvirt-exporter"
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return int(re.search(r"^VmHWM:\s+(\d+)", f.read(), re.M).group(1))
 
 
 class Target:
@@ -53,22 +45,23 @@ class Target:
     def __init__(self, name, args, port, work):
         self.name, self.url = name, f"http://127.0.0.1:{port}/metrics"
         self.proc = Process(args, os.path.join(work, f"{port}.log"))
-        self.latencies, self.cpu, self.daemon_cpu, self.body = [], 0.0, 0.0, b""
+        self.latencies, self.cpu, self.daemon_cpu, self.qemu_cpu, self.body = [], 0.0, 0.0, 0.0, b""
 
     def warm_up(self):
         # Connected and collecting (both exporters export libvirt_up); that scrape is the warm-up.
         wait_until(lambda: b"\nlibvirt_up 1" in http_get(self.url, timeout=900)[2], 300, f"{self.name} connected")
 
-    def scrape(self, daemon_pid):
-        cpu0, dcpu0 = cpu_seconds(self.proc.pid), cpu_seconds(daemon_pid) if daemon_pid else 0
+    def scrape(self, daemon_pid, qemu):
+        cpu0, dcpu0, qcpu0 = cpu_seconds(self.proc.pid), cpu_seconds(daemon_pid) if daemon_pid else 0, qemu.total()
         t0 = time.monotonic()
         status, _, self.body = http_get(self.url, timeout=900)
         self.latencies.append(time.monotonic() - t0)
         self.cpu += cpu_seconds(self.proc.pid) - cpu0
         self.daemon_cpu += cpu_seconds(daemon_pid) - dcpu0 if daemon_pid else 0
+        self.qemu_cpu += qemu.attributable(qemu.total() - qcpu0, self.latencies[-1])
         assert status == 200, f"{self.name}: {status}"
 
-    def row(self, daemon_pid):
+    def row(self, daemon_pid, qemu):
         n = len(self.latencies)
         row = {"exporter": self.name, "median_seconds": round(statistics.median(self.latencies), 4),
                "cpu_seconds_per_scrape": round(self.cpu / n, 4), "peak_rss_kib": peak_rss_kib(self.proc.pid),
@@ -76,6 +69,8 @@ class Target:
                "bytes": len(self.body)}
         if daemon_pid:
             row["libvirtd_cpu_seconds_per_scrape"] = round(self.daemon_cpu / n, 4)
+        if qemu.pids:
+            row["qemu_cpu_seconds_per_scrape"] = round(self.qemu_cpu / n, 4)
         return row
 
 
@@ -109,13 +104,15 @@ def scenario(label, uri, domains, parallels, args, work, daemon_pid=None, per_do
                                                               f"--libvirt.uri={uri}"], port, work))
         for t in targets:
             t.warm_up()
+        qemu = QemuCpu.for_uri(uri)
+        qemu.measure_idle()  # every exporter is idle now: the guests' own rate
         bare_args = [args.bare, uri, "0"] + (["--per-domain"] if per_domain else [])
         bares = [bare_round(bare_args)]  # the warm-up
         for _ in range(rounds):
             for t in targets:
-                t.scrape(daemon_pid)
+                t.scrape(daemon_pid, qemu)
             bares.append(bare_round(bare_args))
-        rows = [t.row(daemon_pid) for t in targets]
+        rows = [t.row(daemon_pid, qemu) for t in targets]
     finally:
         for t in targets:
             t.proc.stop()

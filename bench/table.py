@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns the JSON lines of bench/run.sh into the Markdown tables of bench/README.md: the scrape
-comparison (ratios within one scenario, all taken in the same run), the parallel figures, rendering,
-push, and each target of issue 8 with met/missed and its numbers.
+comparison (ratios within one scenario, all taken in the same run), the parallel figures, our push vs
+collectd per interval, the hypervisor's cost per collection (exporter + libvirtd + QEMU), libvirtd's
+profile, rendering, push, and each target with met/missed and its numbers.
 
 Usage: table.py RESULTS.jsonl [DEFAULT_PARALLEL]
 """
@@ -28,10 +29,12 @@ def floor(bare):
     return bare.get("bulk_plus_per_domain_seconds", bare["median_seconds"])
 
 
-def scenarios(rows):
+def scenarios(rows, mode=None):
+    """{(scenario, domains): {exporter: row}} of the scrape rows, or with mode "interval" of
+    interval_compare.py's rows."""
     out = {}
     for r in rows:
-        if "scenario" in r:
+        if "scenario" in r and r.get("mode") == mode:
             out.setdefault((r["scenario"], r["domains"]), {})[r["exporter"]] = r
     return out
 
@@ -77,6 +80,71 @@ def group_table(groups):
                   f" | {ms(r['median_seconds'])} |")
 
 
+def interval_table(intervals):
+    print("| libvirt | domains | agent | CPU / interval | libvirtd CPU / interval | QEMU CPU / interval | peak RSS | "
+          "series / domain | points / interval | bytes / interval |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for (label, n), g in intervals.items():
+        for name, r in g.items():
+            cell = lambda key: ms(r[key]) if key in r else ""  # noqa: E731
+            print(f"| {label} | {n} | {name} | {ms(r['cpu_seconds_per_interval'])} | "
+                  f"{cell('libvirtd_cpu_seconds_per_interval')} | {cell('qemu_cpu_seconds_per_interval')} | "
+                  f"{r['peak_rss_kib'] / 1024:.0f} MiB | {r['series_per_domain']} | {r['points_per_interval']:,} | "
+                  f"{r['bytes_per_interval']:,} |")
+
+
+def host_cost(r, per):
+    """(exporter, libvirtd, QEMU, total) CPU seconds of one collection: a scrape or an interval."""
+    parts = [r.get(f"cpu_seconds_per_{per}"), r.get(f"libvirtd_cpu_seconds_per_{per}"),
+             r.get(f"qemu_cpu_seconds_per_{per}")]
+    return (*parts, sum(p for p in parts if p is not None))
+
+
+def cost_rows(groups, intervals):
+    """{(label, n): [(agent, exporter, libvirtd, qemu, total)]} for the scenarios whose libvirtd or QEMUs
+    were watched: every scrape exporter (per scrape) and every interval agent (per interval)."""
+    out = {}
+    for (label, n), g in groups.items():
+        for name, r in g.items():
+            if "libvirtd_cpu_seconds_per_scrape" in r or "qemu_cpu_seconds_per_scrape" in r:
+                out.setdefault((label, n), []).append((f"{name}, per scrape", *host_cost(r, "scrape")))
+    for (label, n), g in intervals.items():
+        for name, r in g.items():
+            if "libvirtd_cpu_seconds_per_interval" in r or "qemu_cpu_seconds_per_interval" in r:
+                out.setdefault((label, n), []).append((f"{name}, per interval", *host_cost(r, "interval")))
+    return out
+
+
+def is_ours(agent):
+    return agent.startswith("virt-exporter")
+
+
+def cost_table(costs):
+    print("| libvirt | domains | collection | exporter CPU | libvirtd CPU | QEMU CPU | **total** | ÷ best peer |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (label, n), rows in costs.items():
+        peers = [r[4] for r in rows if not is_ours(r[0])]
+        for agent, exp, daemon, qemu, total in rows:
+            vs = f"{total / min(peers):.2f}×" if peers and min(peers) > 0 else ""
+            cells = " | ".join(ms(x) if x is not None else "not watched" for x in (exp, daemon, qemu))
+            print(f"| {label} | {n} | {agent} | {cells} | **{ms(total)}** | {vs} |")
+
+
+def profile_table(rows):
+    for r in rows:
+        if r.get("bench") != "libvirtd_profile":
+            continue
+        print(f"libvirtd during {r['rounds']} of our collections at {r['domains']} guests (libvirt.parallel "
+              f"{r['parallel']}, {r['seconds']} s), share of its samples:\n")
+        print("| by library | | top symbols | |")
+        print("|---|---|---|---|")
+        libs, syms = r["by_library"], r["top_symbols"]
+        for i in range(max(len(libs), len(syms))):
+            lib = f"{libs[i][1]} | {libs[i][0]:.1f} %" if i < len(libs) else " | "
+            sym = f"`{syms[i][1]}` | {syms[i][0]:.1f} %" if i < len(syms) else " | "
+            print(f"| {lib} | {sym} |")
+
+
 def target(what, ok, numbers):
     print(f"| {what} | {'**met**' if ok else '**missed**'} | {numbers} |")
 
@@ -114,6 +182,13 @@ def targets(groups, rows, default):
                    f"{b['median_seconds'] / bare['median_seconds']:.2f}× ({b['exporter']}: {ms(b['median_seconds'])})")
             target(f"{n} real guests: ≥ 2× faster than the Go exporter", speedup >= 2,
                    f"{speedup:.2f}× ({ms(o['median_seconds'])} vs {ms(go['median_seconds'])}, parallel {p})")
+    for (label, n), rows_ in cost_rows(groups, scenarios(rows, "interval")).items():
+        ours_ = [r for r in rows_ if is_ours(r[0])]
+        peers = [r for r in rows_ if not is_ours(r[0])]
+        if ours_ and peers and label.startswith("real QEMU guests"):
+            o, b = min(ours_, key=lambda r: r[4]), min(peers, key=lambda r: r[4])
+            target(f"{n} real guests: hypervisor CPU per collection ≤ the best peer's", o[4] <= b[4],
+                   f"{o[4] / b[4]:.2f}× ({o[0]}: {ms(o[4])} vs {b[0]}: {ms(b[4])})")
     for r in rows:
         if r.get("bench") == "render":
             target("rendering ≥ 1 million series per second", r["series_per_second"] >= 1e6,
@@ -147,6 +222,17 @@ def main():
     if any(BY_GROUP in g for g in groups.values()):
         print("\n### The bare bulk call, one stats group at a time\n")
         group_table(groups)
+    intervals = scenarios(rows, "interval")
+    if intervals:
+        print("\n### Per collection interval: our push vs collectd\n")
+        interval_table(intervals)
+    costs = cost_rows(groups, intervals)
+    if costs:
+        print("\n### Hypervisor cost per collection\n")
+        cost_table(costs)
+    if any(r.get("bench") == "libvirtd_profile" for r in rows):
+        print("\n### Where libvirtd's time goes\n")
+        profile_table(rows)
     print("\n### Rendering and push\n")
     other_table(rows)
     print(f"\n### Targets (ours with libvirt.parallel {default}, the default, where it was measured)\n")

@@ -34,8 +34,20 @@ STATE_MAPPINGS = [{
     "options": {str(code): {"text": text, "color": STATE_COLORS[code], "index": code}
                 for code, text in enumerate(state_labels())},
 }]
+# libvirt's virStoragePoolState.
+POOL_STATE_MAPPINGS = [{"type": "value", "options": {
+    str(code): {"text": text, "color": color, "index": code} for code, (text, color) in enumerate(
+        [("inactive", "red"), ("building", "blue"), ("running", "green"), ("degraded", "orange"),
+         ("inaccessible", "red")])}}]
 UP_MAPPINGS = [{"type": "value", "options": {"0": {"text": "down", "color": "red", "index": 0},
                                               "1": {"text": "up", "color": "green", "index": 1}}}]
+
+
+def latency_right(unit):
+    """The override that puts series named "... latency" on the right axis, dashed, in `unit`."""
+    return [{"matcher": {"id": "byRegexp", "options": "/latency$/"},
+             "properties": [{"id": "unit", "value": unit}, {"id": "custom.axisPlacement", "value": "right"},
+                            {"id": "custom.lineStyle", "value": {"fill": "dash", "dash": [10, 10]}}]}]
 
 
 class Dashboard:
@@ -300,15 +312,11 @@ def prometheus():
         ops.append(tagged("%s / %s" % (rate(f"libvirt_domain_block_stats_{op}_time_seconds_total"),
                                        rate(f"libvirt_domain_block_stats_{op}_requests_total")),
                           "op", f"{op} latency"))
-    latency_right = [{"matcher": {"id": "byRegexp", "options": "/latency$/"},
-                      "properties": [{"id": "unit", "value": "s"},
-                                     {"id": "custom.axisPlacement", "value": "right"},
-                                     {"id": "custom.lineStyle", "value": {"fill": "dash", "dash": [10, 10]}}]}]
     d.timeseries("Disk IOPS and latency", "Requests per second (left axis) and average time per request = "
                  "Δtime / Δrequests (right axis, dashed) for reads, writes and flushes, per disk. Latency and "
                  "flushes need block.N.*.times / fl.reqs, which QEMU reports and libvirt's test driver does not.",
                  [t("\nor\n".join(ops), "{{domain}} {{target_device}} {{op}}")], "iops", w=12,
-                 overrides=latency_right)
+                 overrides=latency_right("s"))
     d.timeseries("Disk throughput", "Bytes read (up) and written (down) per second, per disk.",
                  [t(rate("libvirt_domain_block_stats_read_bytes_total"), "{{domain}} {{target_device}} read"),
                   t(rate("libvirt_domain_block_stats_write_bytes_total"), "{{domain}} {{target_device}} write")],
@@ -325,6 +333,43 @@ def prometheus():
                     "{{domain}} {{target_device}} allocation"),
                   t("libvirt_domain_block_stats_physical_bytes{%s}" % S, "{{domain}} {{target_device}} physical")],
                  "bytes", w=12)
+
+    d.row("Storage pools", description="libvirt storage pools of this host, read without a refresh: the sizes "
+          "libvirt last refreshed. Used % is 1 − available / capacity, the share no longer free for new volumes "
+          "(the alert StoragePoolAlmostFull fires above 90 % for 15 minutes).")
+    P = 'instance="$host"'
+    d.timeseries("Pool used %", "100 × (1 − available / capacity) per pool (libvirt_storage_pool_*_bytes).",
+                 [t("100 * (1 - libvirt_storage_pool_available_bytes{%s} / "
+                    "(libvirt_storage_pool_capacity_bytes{%s} > 0))" % (P, P), "{{storage_pool}}")],
+                 "percent", w=8, decimals=1)
+    d.timeseries("Pool free bytes", "Bytes free for new volumes per pool (libvirt_storage_pool_available_bytes).",
+                 [t("libvirt_storage_pool_available_bytes{%s}" % P, "{{storage_pool}}")], "bytes", w=8)
+    d.state_timeline("Pool state", "libvirt state of each pool (libvirt_storage_pool_state); a pool that did "
+                     "not answer in time shows its last state (libvirt_storage_pool_timed_out).",
+                     [t("libvirt_storage_pool_state{%s}" % P, "{{storage_pool}}")], w=8, h=8,
+                     mappings=POOL_STATE_MAPPINGS)
+    d.row("VM jobs", description="Migrations, saves, dumps, snapshots and backups running on the VMs "
+          "(libvirt_domain_job_info_*, virDomainGetJobStats). Empty while no job runs: the series exist only "
+          "during a job.")
+    d.timeseries("Job progress", "Data the job has processed and has to process in all (data_processed, "
+                 "data_total).",
+                 [t("libvirt_domain_job_info_data_processed_bytes{%s}" % S, "{{domain}} processed"),
+                  t("libvirt_domain_job_info_data_total_bytes{%s}" % S, "{{domain}} total")], "bytes", w=8)
+    d.timeseries("Job time", "Time since the job started, and libvirt's estimate of the time left (only for "
+                 "jobs with a known end, such as migrations).",
+                 [t("\nor\n".join([
+                     tagged("libvirt_domain_job_info_time_elapsed_seconds{%s}" % S, "time", "elapsed"),
+                     tagged("libvirt_domain_job_info_time_remaining_seconds{%s}" % S, "time", "remaining")]),
+                    "{{domain}} {{time}}")], "s", w=8)
+    d.timeseries("Job transfer rate", "How fast the job moves data: the change of data_processed per second, "
+                 "and libvirt's memory and disk bandwidth for migrations.",
+                 [t("\nor\n".join([
+                     tagged("deriv(libvirt_domain_job_info_data_processed_bytes{%s}%s)" % (S, R), "rate",
+                            "data"),
+                     tagged("libvirt_domain_job_info_memory_bandwidth_bytes_per_second{%s}" % S, "rate",
+                            "memory bandwidth"),
+                     tagged("libvirt_domain_job_info_disk_bandwidth_bytes_per_second{%s}" % S, "rate",
+                            "disk bandwidth")]), "{{domain}} {{rate}}")], "Bps", w=8)
 
     d.row("Exporter health", collapsed=True, description="virt-exporter's own metrics on this host.")
     d.stat("libvirt up", "libvirt_up: the last collection from libvirt succeeded; up: Prometheus reached the "
@@ -402,8 +447,9 @@ def prometheus():
 
 
 # ---------------------------------------------------------------------------------------------------------
-# InfluxDB (InfluxQL) over vm_metrics, vm_features, vm_devices, vm_totals. Tags: VMID, name, uuid, host
-# (+ devtype, device on vm_devices); fields: src/influx/measurements.cpp. Memory fields are KiB.
+# InfluxDB (InfluxQL) over vm_metrics, vm_features, vm_devices, vm_totals, vm_vcpus. Tags: VMID, name, uuid,
+# host (+ devtype, device on vm_devices; vcpu on vm_vcpus); fields: src/influx/measurements.cpp and
+# vcpu_extra_lines.cpp. Memory fields are KiB, times ns.
 # ---------------------------------------------------------------------------------------------------------
 
 def influxdb():
@@ -434,6 +480,19 @@ def influxdb():
     def deriv(field, alias, scale=""):
         return f'non_negative_derivative(mean("{field}"), 1s){scale} AS "{alias}"'
 
+    def iops_and_latency():
+        """Per disk and interval: requests per second and Δtimes / Δrequests, the mean time of one request (ns;
+        0 in an interval without requests). One query, so that the requests show where a hypervisor reports no
+        times (libvirt's test driver)."""
+        ops = {"r": ("rd_req", "rd_times", "read"), "w": ("wr_reqs", "wr_times", "write"),
+               "f": ("fl_req", "fl_times", "flush")}
+        inner = ", ".join(f'non_negative_derivative(mean("{reqs}"), 1s) AS "{k}n", '
+                          f'non_negative_derivative(mean("{times}"), 1s) AS "{k}t"' for k, (reqs, times, _) in ops.items())
+        outer = ", ".join(['"rn" AS "read"', '"wn" AS "write"'] +
+                          [f'"{k}t" / "{k}n" AS "{name} latency"' for k, (_, _, name) in ops.items()])
+        return (f'SELECT {outer} FROM (SELECT {inner} FROM "vm_devices" WHERE "devtype" = \'disk\' AND {H} AND {D} '
+                f'AND {T} {G}, "name", "device" fill(none)) WHERE {T} GROUP BY "name", "device"')
+
     d.row("Host overview")
     state_count = ('SELECT count("state") AS "%s" FROM (SELECT last("state") AS "state" FROM "vm_metrics" '
                    'WHERE ' + H + ' AND ' + T + ' ' + G + ', "uuid") WHERE "state" %s AND ' + T + ' ' + G +
@@ -458,14 +517,23 @@ def influxdb():
                  [t(host_sum({"net_rxrate": "net rx", "net_txrate": "net tx", "disk_rdrate": "disk read",
                               "disk_wrrate": "disk write"}, "vm_features"), "$col")], "Bps", w=24, h=7)
 
-    d.row("VM CPU", description="Steal time (vCPU delay) is not part of the InfluxDB measurements; see the "
-          "Prometheus dashboard.")
+    d.row("VM CPU")
     d.timeseries("CPU usage", "cpu_usage (vm_features): cores busy between two pushes.",
                  [t(per_vm('mean("cpu_usage")', "vm_features"), "$tag_name")], "none", w=12)
-    d.timeseries("CPU user / system", "Δtimeusr and Δtimesys (vm_totals, ns) per second, in cores.",
+    d.timeseries("CPU user / system / steal", "Δtimeusr and Δtimesys (vm_totals, ns) per second, in cores, and "
+                 "steal: Δvcpu_delay (vm_totals: libvirt's vcpu.N.delay summed over vCPUs), time the vCPUs were "
+                 "runnable but waited for a host CPU. No steal series where the hypervisor reports no delay "
+                 "(libvirt's test driver).",
                  [t(per_vm(deriv("timeusr", "user", " / 1000000000") + ", " +
-                           deriv("timesys", "system", " / 1000000000"), "vm_totals"), "$tag_name $col")],
+                           deriv("timesys", "system", " / 1000000000") + ", " +
+                           deriv("vcpu_delay", "steal", " / 1000000000"), "vm_totals"), "$tag_name $col")],
                  "none", w=12)
+    d.timeseries("vCPU busy and steal per vCPU", "Per vCPU (vm_vcpus): Δcputime (libvirt's vcpu.N.time) and "
+                 "Δdelay (vcpu.N.delay, steal) per second: the share of each second it ran, and the share it was "
+                 "runnable but waited for a host CPU.",
+                 [t(f'SELECT {deriv("cputime", "busy", " / 1000000000")}, {deriv("delay", "steal", " / 1000000000")} '
+                    f'FROM "vm_vcpus" WHERE {H} AND {D} AND {T} {G}, "name", "vcpu" fill(none)',
+                    "$tag_name vCPU $tag_vcpu $col")], "percentunit", w=24)
 
     d.row("VM memory")
     d.timeseries("Memory: RSS and balloon", "memrss and memactual (vm_totals) and maxmem (vm_metrics), KiB.",
@@ -504,13 +572,15 @@ def influxdb():
                  [t(per_vm('mean("net_rxrate") AS "rx", mean("net_txrate") AS "tx"', "vm_features"),
                     "$tag_name $col")], "Bps", w=24, h=7, min_=None, overrides=tx_down)
 
-    d.row("VM disks (per disk)", description="Per-request latency is not part of the InfluxDB measurements "
-          "(vm_devices has no times); see the Prometheus dashboard.")
+    d.row("VM disks (per disk)")
     wr_down = [{"matcher": {"id": "byRegexp", "options": "/ write$/"},
                 "properties": [{"id": "custom.transform", "value": "negative-Y"}]}]
-    d.timeseries("Disk IOPS", "Δrd_req (up) and Δwr_reqs (down) per second (vm_devices, devtype disk).",
-                 [t(per_device(deriv("rd_req", "read") + ", " + deriv("wr_reqs", "write"), "disk"),
-                    "$tag_name $tag_device $col")], "iops", w=8, min_=None, overrides=wr_down)
+    d.timeseries("Disk IOPS and latency", "Δrd_req (up) and Δwr_reqs (down) per second (vm_devices, devtype disk), "
+                 "and on the right axis (dashed) the mean time of one read, write and flush: Δrd_times / Δrd_req, "
+                 "Δwr_times / Δwr_reqs, Δfl_times / Δfl_req (libvirt's block.N.*.times and *.reqs; 0 in an interval "
+                 "without requests).",
+                 [t(iops_and_latency(), "$tag_name $tag_device $col")], "iops", w=8, min_=None,
+                 overrides=wr_down + latency_right("ns"))
     d.timeseries("Disk throughput", "Δrd_bytes (up) and Δwr_bytes (down) per second.",
                  [t(per_device(deriv("rd_bytes", "read") + ", " + deriv("wr_bytes", "write"), "disk"),
                     "$tag_name $tag_device $col")], "Bps", w=8, min_=None, overrides=wr_down)
@@ -519,6 +589,32 @@ def influxdb():
     d.timeseries("VM disk throughput (all disks)", "disk_rdrate and disk_wrrate (vm_features).",
                  [t(per_vm('mean("disk_rdrate") AS "read", mean("disk_wrrate") AS "write"', "vm_features"),
                     "$tag_name $col")], "Bps", w=24, h=7, min_=None, overrides=wr_down)
+
+    d.row("Storage pools", description="libvirt storage pools of this host (storage_pools), read without a "
+          "refresh: the sizes libvirt last refreshed. Used % is 1 − available / capacity.")
+
+    def per_pool(select):
+        return f'SELECT {select} FROM "storage_pools" WHERE {H} AND {T} {G}, "pool" fill(none)'
+    d.timeseries("Pool used %", "100 × (1 − available / capacity) per pool (storage_pools).",
+                 [t(per_pool('100 * (1 - last("available") / last("capacity")) AS "used"'), "$tag_pool")],
+                 "percent", w=8, decimals=1)
+    d.timeseries("Pool free bytes", "available (storage_pools): bytes free for new volumes per pool.",
+                 [t(per_pool('last("available")'), "$tag_pool")], "bytes", w=8)
+    d.state_timeline("Pool state", "libvirt state of each pool (storage_pools.state).",
+                     [t(per_pool('last("state")'), "$tag_pool")], w=8, h=8, mappings=POOL_STATE_MAPPINGS)
+    d.row("VM jobs", description="Migrations, saves, dumps, snapshots and backups running on the VMs: the "
+          "job_* fields of vm_metrics (virDomainGetJobStats), present only while a job runs.")
+    d.timeseries("Job progress", "job_data_processed and job_data_total (vm_metrics), bytes.",
+                 [t(per_vm('last("job_data_processed") AS "processed", last("job_data_total") AS "total"',
+                           "vm_metrics"), "$tag_name $col")], "bytes", w=8)
+    d.timeseries("Job time", "job_time_elapsed and job_time_remaining (vm_metrics, ms) in seconds; remaining "
+                 "only for jobs with a known end, such as migrations.",
+                 [t(per_vm('last("job_time_elapsed") / 1000 AS "elapsed", last("job_time_remaining") / 1000 AS '
+                           '"remaining"', "vm_metrics"), "$tag_name $col")], "s", w=8)
+    d.timeseries("Job transfer rate", "Δjob_data_processed per second, and job_memory_bps (libvirt's memory "
+                 "bandwidth for migrations), bytes/s.",
+                 [t(per_vm(deriv("job_data_processed", "data") + ', mean("job_memory_bps") AS "memory bandwidth"',
+                           "vm_metrics"), "$tag_name $col")], "Bps", w=8)
 
     d.row("Push health", collapsed=True, description="What arrived from this host. The exporter's own health "
           "(libvirt_up, collection duration, push queue, dropped lines) is on /metrics: see the Prometheus "
@@ -543,7 +639,7 @@ def influxdb():
                "pushes to", "type": "datasource", "pluginId": "influxdb", "pluginName": "InfluxDB"}]
     return document(d, "virt-exporter-influxdb", "virt-exporter: libvirt / KVM (InfluxDB)",
                     "Per-host and per-VM statistics that virt-exporter pushes to InfluxDB (vm_metrics, "
-                    "vm_features, vm_devices, vm_totals).", inputs,
+                    "vm_features, vm_devices, vm_totals, vm_vcpus, storage_pools).", inputs,
                     requires("influxdb", "InfluxDB", panel_types(d.panels)), variables)
 
 

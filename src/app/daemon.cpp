@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <pthread.h>
 
 #include "app/pipeline.hpp"
 #include "app/push.hpp"
 #include "app/reload.hpp"
+#include "app/shutdown_deadline.hpp"
 #include "collect/snapshot_json.hpp"
 #include "http/capacity.hpp"
 #include "http/seed_api.hpp"
@@ -70,7 +72,12 @@ void check_web_config(const config::Config& config)
 int run_once(const config::Config& config) noexcept
 {
     try {
-        Pipeline pipeline(config, util::SystemClock::instance());
+        // --once prints the domains' snapshot; no pool or guest agent round is started (one could hang on a
+        // dead pool or agent), and no read-write connection is opened.
+        config::Config once = config;
+        once.libvirt.storage_pools = false;
+        once.libvirt.guest_agent.enabled = false;
+        Pipeline pipeline(once, util::SystemClock::instance());
         pipeline.start();
         if (!pipeline.connection().wait_connected(config.libvirt.timeout))
             util::log_error("virt",
@@ -115,6 +122,8 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         const auto& clock = util::SystemClock::instance();
         // The exporter's own instrumentation: declared first, so it outlives everything that records into
         // it (the pipeline's threads, the pusher's, the HTTP workers) and every scrape that serializes it.
+        // Before everything it bounds: destroyed last, after the pipeline's threads are joined.
+        std::optional<ShutdownDeadline> teardown_deadline;
         prometheus::Registry registry;
         instr::Instruments instruments(registry);
         Pipeline pipeline(config, clock, &instruments);
@@ -122,7 +131,9 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         prom::Exposition metrics(pipeline.store(), pipeline.cache(), clock, config.web.scrape_timeout);
         metrics.set_instrumentation(&registry);
         // Before the server exists: HTTP threads read what set_push_status installs.
-        auto pusher = make_pusher(config, pipeline.store(), &instruments);
+        if (auto* pools = pipeline.pools()) metrics.set_pool_source([pools] { return pools->snapshot(); });
+        if (auto* guests = pipeline.guests()) metrics.set_guest_source([guests] { return guests->snapshot(); });
+        auto pusher = make_pusher(config, pipeline.store(), &instruments, pipeline.pools(), pipeline.guests());
         if (pusher) metrics.set_push_status([p = pusher.get()] { return push_status(p->stats()); });
         http::ServerOptions web;
         web.listen_addresses = config.web.listen_addresses;
@@ -179,6 +190,9 @@ int run_daemon(const config::Config& initial, const config::Flags& flags) noexce
         // Push first: stop collecting and flush or spool within push.shutdown_timeout while libvirt and the
         // store are still there. Then the server (scope order), so no scrape waits on a stopping store.
         if (pusher) pusher->stop();
+        // What is left waits at most for a scrape in flight and for a collection that is not stuck.
+        teardown_deadline.emplace(std::chrono::duration_cast<std::chrono::milliseconds>(config.libvirt.timeout) +
+                                  config.web.scrape_timeout);
     } catch (...) {
         util::log_error("app", util::current_error_chain());
         return 1;

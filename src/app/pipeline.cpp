@@ -51,6 +51,27 @@ Pipeline::Pipeline(const config::Config& config, const util::Clock& clock, instr
     store_ = std::make_unique<collect::SnapshotStore>([s = sampler_.get()] { return s->collect(); }, clock,
                                                       config.web.max_snapshot_age,
                                                       collect::SnapshotStore::default_max_in_flight, instruments);
+    if (config.libvirt.storage_pools)
+        pools_ = std::make_unique<collect::PoolCollector>(
+            *connection_, clock,
+            collect::PoolCollectorOptions{.interval = config.libvirt.storage_pools_interval,
+                                          .timeout = config.libvirt.timeout,
+                                          .xml_ttl = config.libvirt.device_cache_ttl});
+    if (config.libvirt.guest_agent.enabled) {
+        // virDomainGetGuestInfo is refused on a read-only connection: a second one, read-write, for that
+        // call (and its listing) alone, with its own keepalive watch and reconnects. No event handler.
+        auto options = connection_options(config.libvirt);
+        options.read_only = false;
+        options.parallel = 1;
+        agent_connection_ = std::make_unique<virt::Connection>(std::move(options), clock);
+        agent_connection_->set_instruments(instruments);
+        guests_ = std::make_unique<collect::GuestAgentCollector>(
+            *agent_connection_, clock,
+            collect::GuestAgentCollectorOptions{.interval = config.libvirt.guest_agent.interval,
+                                                .filter = sampler_options.filter});
+        util::log_info("virt", "libvirt.guest_agent.enabled: opening a second, read-write connection to " +
+                                   config.libvirt.uri + " for virDomainGetGuestInfo (guest filesystems) only");
+    }
 }
 
 Pipeline::~Pipeline()
@@ -61,10 +82,16 @@ Pipeline::~Pipeline()
 void Pipeline::start()
 {
     connection_->start();
+    if (pools_) pools_->start();
+    if (agent_connection_) agent_connection_->start();
+    if (guests_) guests_->start();
 }
 
 void Pipeline::stop() noexcept
 {
+    if (guests_) guests_->stop();
+    if (agent_connection_) agent_connection_->stop();
+    if (pools_) pools_->stop();
     if (store_) store_->stop();
     if (connection_) connection_->stop();
 }

@@ -6,6 +6,8 @@
 #include <chrono>
 
 #include "influx/measurements.hpp"
+#include "influx/guest_fs_lines.hpp"
+#include "influx/pool_lines.hpp"
 #include "influx/failover.hpp"
 #include "instr/instruments.hpp"
 #include "util/log.hpp"
@@ -43,7 +45,8 @@ std::size_t lines_in(std::string_view body) noexcept
 }
 
 std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collect::SnapshotStore& store,
-                                            instr::Instruments* instruments)
+                                            instr::Instruments* instruments, const collect::PoolCollector* pools,
+                                            const collect::GuestAgentCollector* guests)
 {
     const config::PushConfig& push = config.push;
     if (!push.active()) return nullptr;
@@ -51,10 +54,16 @@ std::unique_ptr<influx::Pusher> make_pusher(const config::Config& config, collec
     influx::MeasurementOptions options{
         .host = push.host_tag.empty() ? hostname() : push.host_tag,
         .extra_tags = push.extra_tags,
+        .measurements = push.measurements,
     };
-    auto producer = [options, precision = push.precision](const collect::Snapshot& now,
-                                                          const collect::Snapshot* before) {
-        return influx::measurement_lines(now, before, options, precision);
+    auto producer = [options, precision = push.precision, pools, guests](const collect::Snapshot& now,
+                                                                         const collect::Snapshot* before) {
+        auto lines = influx::measurement_lines(now, before, options, precision);
+        // The pools' last answers, stamped with the domains' time: one push, one timestamp.
+        if (pools && (options.measurements & config::m_storage_pools))
+            influx::append_pool_lines(pools->snapshot(), now.taken_at, options, precision, lines);
+        if (guests) influx::append_guest_fs_lines(now, guests->snapshot(), options, precision, lines);
+        return lines;
     };
     // The writer lives as long as the pusher's copy of this function: only the sender thread calls it.
     auto write = [writer, instruments, api = config::name_of(push.api)](std::string_view lines) {

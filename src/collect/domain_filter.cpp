@@ -2,11 +2,14 @@
 
 #include <algorithm>
 
+#include "collect/regex_input.hpp"
+
 namespace collect {
 namespace {
 
 bool whole_match(const std::regex& re, const std::string& text) noexcept
 {
+    if (!fits_regex(text)) return false;
     try {
         return std::regex_match(text, re);
     } catch (...) {

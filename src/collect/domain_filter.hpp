@@ -25,7 +25,8 @@ struct DomainFilter {
 
     // Kept: running (or `inactive`), its name or UUID matched whole by an include pattern (when there is
     // one) and by no exclude pattern. A match std::regex refuses with an exception counts as no match: an
-    // include then drops the domain, an exclude keeps it. (The patterns are the operator's: one that
+    // include then drops the domain, an exclude keeps it; so does a name longer than 4096 bytes, which
+    // std::regex's recursion could not match on a thread's stack. (The patterns are the operator's: one that
     // backtracks exponentially costs that time on every collection, as it would anywhere.)
     bool keeps(const virt::DomainRef& domain) const noexcept;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "collect/domain_devices.hpp"
+#include "collect/iotune_limits.hpp"
 #include "virt/domain_source.hpp"
 
 namespace collect {
@@ -47,6 +48,9 @@ struct VcpuSample {  // vcpu.N.*
     unsigned index = 0;
     std::optional<int> state;  // virVcpuState
     OptU64 time, wait, delay;  // ns
+    // Stats group vcpu_placement (virDomainGetVcpus with cpumaps); empty without it.
+    std::optional<int> host_cpu;  // the host CPU the vCPU runs or last ran on
+    std::string affinity;         // the host CPUs it may run on, as a cpulist ("0-3,6")
 };
 
 struct NicSample {     // net.N.*
@@ -64,6 +68,7 @@ struct DiskSample {    // block.N.*
     OptU64 fl_reqs, fl_times;
     OptU64 errors;
     OptU64 allocation, capacity, physical;  // bytes
+    IoTuneLimits iotune{};                  // stats group block_iotune: the limits that are set
     const DiskInfo* info = nullptr;         // attributes from the XML, owned by DomainSample::devices
 };
 
@@ -71,6 +76,22 @@ struct DiskSample {    // block.N.*
 struct ExtraField {
     std::string name;  // libvirt's full field name
     double value = 0;
+};
+
+// The current job of virDomainGetJobStats (libvirt's names; times in ms, sizes in bytes, as libvirt
+// gives them). Present on a DomainSample only while a job runs.
+struct JobSample {
+    int type = 0;                  // virDomainJobType: 1 bounded, 2 unbounded
+    std::optional<int> operation;  // operation (virDomainJobOperation: 2 save, 5 migration out, 8 dump, ...)
+    OptU64 time_elapsed, time_remaining, downtime;      // ms
+    OptU64 data_total, data_processed, data_remaining;  // bytes
+    OptU64 memory_total, memory_processed, memory_remaining;
+    OptU64 memory_bps;         // bytes/s
+    OptU64 memory_dirty_rate;  // pages/s
+    OptU64 memory_page_size;   // bytes
+    OptU64 memory_iteration;
+    OptU64 disk_total, disk_processed, disk_remaining;
+    OptU64 disk_bps;  // bytes/s
 };
 
 struct DomainSample {
@@ -86,6 +107,7 @@ struct DomainSample {
     std::vector<NicSample> nics;
     std::vector<DiskSample> disks;
     std::vector<ExtraField> extra;
+    std::optional<JobSample> job;                  // the job running at collection time (collect/job_calls.hpp)
     std::shared_ptr<const DomainDevices> devices;  // null when the XML could not be had
     unsigned skipped_devices = 0;                  // devices dropped (no name, duplicate that could not be told apart)
     // The number of devices libvirt counted (net.count/block.count), which may exceed nics/disks:

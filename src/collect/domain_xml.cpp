@@ -7,6 +7,7 @@
 
 #include <pugixml.hpp>
 
+#include "collect/untrusted_xml.hpp"
 #include "util/text.hpp"
 
 namespace collect {
@@ -164,13 +165,7 @@ std::optional<NovaInfo> parse_nova(const pugi::xml_node& metadata)
 DomainXmlResult parse(std::string_view xml)
 {
     pugi::xml_document doc;
-    // No DTD processing (parse_doctype off): an entity bomb stays inert text. Whitespace-only text
-    // nodes are dropped; values keep their bytes as libvirt wrote them.
-    const unsigned options = pugi::parse_default & ~pugi::parse_doctype;
-    const pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
-    if (!parsed)
-        return XmlError{std::string("domain XML: ") + parsed.description() + " at offset " +
-                        std::to_string(parsed.offset)};
+    if (auto error = load_untrusted_xml(doc, xml, "domain XML")) return XmlError{std::move(*error)};
     const pugi::xml_node domain = doc.child("domain");
     if (!domain) return XmlError{"domain XML: no <domain> root element"};
     DomainDevices d;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "collect/job_stats.hpp"
 #include "collect/nowait_skip.hpp"
 #include "collect/stats_parser.hpp"
 #include "instr/instruments.hpp"
@@ -51,6 +52,20 @@ void merge_share(Snapshot& share, Snapshot& into)
     for (auto& d : share.domains) into.domains.push_back(std::move(d));
 }
 
+// A per-domain result into the collection's group status.
+void account(const FillInResult& r, Snapshot& snap)
+{
+    for (auto& g : snap.groups) {
+        if (r.filled_groups & g.group) g.per_domain = true;
+        if (r.failed_groups & g.group) {
+            g.success = false;
+            g.error = r.error;
+        }
+        for (const auto& [group, d] : r.group_durations)
+            if (group == g.group) g.duration += d;
+    }
+}
+
 }  // namespace
 
 void link_device_info(DomainSample& sample)
@@ -61,7 +76,13 @@ void link_device_info(DomainSample& sample)
 }
 
 Sampler::Sampler(virt::DomainSource& source, DeviceCache& cache, const util::Clock& clock, SamplerOptions options)
-    : source_(source), cache_(cache), clock_(clock), options_(std::move(options)), fill_in_(source)
+    : source_(source),
+      cache_(cache),
+      clock_(clock),
+      options_(std::move(options)),
+      fill_in_(source),
+      jobs_(source, clock),
+      placement_(source)
 {
 }
 
@@ -136,7 +157,8 @@ void Sampler::collect_into(Snapshot& snap)
     const auto bulk_duration = clock_.now() - bulk_start;
     snap.libvirt_up = true;
     snap.versions = source_.versions();
-    for (auto& g : snap.groups) g.duration = bulk_duration;
+    for (auto& g : snap.groups)
+        if (g.group & virt::libvirt_stats_groups_mask) g.duration = bulk_duration;
 
     fill_in_.observe_bulk(records, options_.groups);
     const auto deadline = bulk_start + options_.budget;
@@ -158,6 +180,7 @@ void Sampler::collect_into(Snapshot& snap)
     });
     for (std::size_t s = 1; s < partial.size(); ++s) merge_share(partial[s], snap);
     cache_.retain_only(live);
+    jobs_.retain_only(live);
 }
 
 void Sampler::sample_share(std::vector<virt::DomainStatsRecord>& records, std::size_t begin, std::size_t end,
@@ -202,7 +225,8 @@ DomainSample Sampler::sample_domain(virt::DomainStatsRecord& record, Snapshot& s
     const auto ref = record.domain;
     auto devices = cache_.get(
         ref.uuid, [&](const std::string&) { return fetch_xml(ref); }, sample.nic_count, sample.disk_count);
-    bool timed_out = monitor_stats_skipped(sample, devices.get(), options_.groups);
+    const bool monitor_skipped = monitor_stats_skipped(sample, devices.get(), options_.groups);
+    bool timed_out = monitor_skipped;
 
     if (const unsigned missing = fill_in_.missing_groups(record, options_.groups)) {
         if (clock_.now() >= deadline) {
@@ -215,23 +239,50 @@ DomainSample Sampler::sample_domain(virt::DomainStatsRecord& record, Snapshot& s
         } else {
             const FillInResult r = fill_in_.fill(record, missing, devices.get());
             timed_out = timed_out || r.busy;
-            for (auto& g : snap.groups) {
-                if (r.filled_groups & g.group) g.per_domain = true;
-                if (r.failed_groups & g.group) {
-                    g.success = false;
-                    g.error = r.error;
-                }
-                for (const auto& [group, d] : r.group_durations)
-                    if (group == g.group) g.duration += d;
-            }
+            account(r, snap);
             sample = parse_stats_record(record);
         }
     }
     sample.timed_out = timed_out;
+    sample_job(sample, ref, monitor_skipped, deadline);
     sample.vmid = options_.vmid.vmid(sample.name, sample.id);
     sample.devices = std::move(devices);
     link_device_info(sample);
+    if (const unsigned pseudo = options_.groups & virt::pseudo_stats_groups) {
+        const FillInResult r = placement_.fill(sample, ref, pseudo, clock_, deadline);
+        sample.timed_out = sample.timed_out || r.busy;
+        account(r, snap);
+    }
     return sample;
+}
+
+void Sampler::sample_job(DomainSample& sample, const virt::DomainRef& ref, bool monitor_skipped,
+                         std::chrono::steady_clock::time_point deadline)
+{
+    if (!job_may_run(sample, monitor_skipped, jobs_.had_job(ref.uuid))) return;
+    const auto now = clock_.now();
+    if (now >= deadline) {
+        sample.timed_out = true;
+        return;
+    }
+    const JobCallResult r = jobs_.get(ref, std::min(deadline, now + job_call_wait));
+    const std::string key = ref.uuid + "virDomainGetJobStats";
+    switch (r.outcome) {
+    case JobCallOutcome::answered:
+        sample.job = parse_job_stats(r.stats);
+        log_once_.clear(key);
+        return;
+    case JobCallOutcome::busy:
+        sample.timed_out = true;
+        log_once_.log(util::LogLevel::warn, "collect", key, r.error);
+        return;
+    case JobCallOutcome::unsupported:
+        log_once_.log(util::LogLevel::info, "collect", "virDomainGetJobStats",
+                      "driver does not support virDomainGetJobStats; no job statistics on this connection");
+        return;
+    case JobCallOutcome::vanished: return;
+    case JobCallOutcome::failed: log_once_.log(util::LogLevel::warn, "collect", key, r.error); return;
+    }
 }
 
 }  // namespace collect

@@ -1,5 +1,6 @@
 // One collection pass: the bulk stats call (or the split one, see virt::ConnectionOptions::parallel),
-// the per-domain fill-in where needed, device attributes from the device cache, into an immutable
+// the per-domain fill-in where needed, device attributes from the device cache, the calls of the pseudo
+// groups vcpu_placement and block_iotune when configured (placement_calls.hpp), into an immutable
 // Snapshot.
 //
 // Ownership: borrows the DomainSource, DeviceCache and Clock, which must outlive it.
@@ -19,6 +20,8 @@
 #include "collect/domain_filter.hpp"
 #include "collect/domain_sample.hpp"
 #include "collect/fill_in.hpp"
+#include "collect/job_calls.hpp"
+#include "collect/placement_calls.hpp"
 #include "collect/vmid.hpp"
 #include "util/clock.hpp"
 #include "util/log.hpp"
@@ -33,7 +36,8 @@ namespace collect {
 struct SamplerOptions {
     unsigned groups = virt::default_stats_groups;
     // Per-domain fill-in stops once a collection has run this long; the snapshot is then marked
-    // incomplete. (The bulk call itself is bounded by NOWAIT and the connection's keepalive.)
+    // incomplete. (The bulk call itself is bounded only by NOWAIT: libvirt cannot cancel a call, and
+    // keepalive drops a silent connection, not the calls waiting on it.)
     std::chrono::milliseconds budget{10000};
     // libvirt.parallel: the per-domain work (fill-in calls, device cache) of a collection runs on this
     // many threads, each on a contiguous share of the records; 1 runs it on the collecting thread.
@@ -44,6 +48,10 @@ struct SamplerOptions {
     // instr/instruments.hpp); null: not recorded. Borrowed: it must outlive the Sampler.
     instr::Instruments* instruments = nullptr;
 };
+
+// The longest a collection waits for one domain's virDomainGetJobStats: the call answers in milliseconds
+// unless QEMU or the domain's job lock holds it, and then waiting longer only delays the other domains.
+inline constexpr std::chrono::milliseconds job_call_wait{2000};
 
 class Sampler {
 public:
@@ -62,12 +70,19 @@ private:
                       std::chrono::steady_clock::time_point deadline) noexcept;
     DomainSample sample_domain(virt::DomainStatsRecord& record, Snapshot& snap,
                                std::chrono::steady_clock::time_point deadline);
+    // Asks for the domain's job when job_may_run says it may have one (collect/job_stats.hpp), waiting at
+    // most job_call_wait and never past `deadline`; sets sample.job, and sample.timed_out when the call
+    // found the domain busy or was not made for want of time.
+    void sample_job(DomainSample& sample, const virt::DomainRef& ref, bool monitor_skipped,
+                    std::chrono::steady_clock::time_point deadline);
 
     virt::DomainSource& source_;
     DeviceCache& cache_;
     const util::Clock& clock_;
     SamplerOptions options_;
     FillIn fill_in_;
+    JobCalls jobs_;
+    PlacementCalls placement_;
     util::LogOnce log_once_;
 };
 

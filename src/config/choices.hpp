@@ -22,6 +22,30 @@ enum class Precision { ns, us, ms, s };
 inline constexpr util::Named<Precision> precision_names[] = {
     {Precision::ns, "ns"}, {Precision::us, "us"}, {Precision::ms, "ms"}, {Precision::s, "s"}};
 
+// push.measurements: which InfluxDB measurements a push writes, as bits (a list of names in YAML). The first
+// four are the seed's (SPEC §3); vm_vcpus and vm_extra carry the values only /metrics had; storage_pools is
+// written with libvirt.storage_pools on.
+enum Measurement : unsigned {
+    m_vm_metrics = 1u << 0,
+    m_vm_features = 1u << 1,
+    m_vm_devices = 1u << 2,
+    m_vm_totals = 1u << 3,
+    m_vm_vcpus = 1u << 4,
+    m_vm_extra = 1u << 5,
+    m_storage_pools = 1u << 6,
+};
+inline constexpr util::Named<Measurement> measurement_names[] = {
+    {m_vm_metrics, "vm_metrics"},       {m_vm_features, "vm_features"}, {m_vm_devices, "vm_devices"},
+    {m_vm_totals, "vm_totals"},         {m_vm_vcpus, "vm_vcpus"},       {m_vm_extra, "vm_extra"},
+    {m_storage_pools, "storage_pools"},
+};
+// Every measurement the table names (the default of push.measurements).
+inline constexpr unsigned all_measurements = [] {
+    unsigned all = 0;
+    for (const auto& row : measurement_names) all |= row.value;
+    return all;
+}();
+
 // tls_server_config.client_auth_type of the web security file: exporter-toolkit's names, Go's crypto/tls
 // semantics.
 enum class ClientAuth {
@@ -85,6 +109,10 @@ constexpr std::span<const util::Named<util::LogFormat>> names(util::LogFormat) n
 constexpr std::span<const util::Named<virt::StatsGroup>> names(virt::StatsGroup) noexcept
 {
     return virt::stats_group_names;
+}
+constexpr std::span<const util::Named<Measurement>> names(Measurement) noexcept
+{
+    return measurement_names;
 }
 
 // The name of `value` in its table ("v2", "ms", "RequireAndVerifyClientCert", "warn", "cpu_total").

@@ -63,7 +63,19 @@ struct LibvirtConfig {
         friend bool operator==(const Domains&, const Domains&) = default;
     } domains;
     bool inactive = true;                        // shut-off and defined domains are listed too
-    std::chrono::seconds device_cache_ttl{300};  // DEVICE_CACHE_TTL
+    std::chrono::seconds device_cache_ttl{300};  // DEVICE_CACHE_TTL; also how long a pool's XML is reused
+    // Storage pools (libvirt_storage_pool_*, the storage_pools measurement), collected on their own thread
+    // every storage_pools_interval (collect/pool_collector.hpp).
+    bool storage_pools = true;
+    std::chrono::seconds storage_pools_interval{15};
+    // Guest filesystems through the QEMU guest agent (libvirt_domain_guest_*, vm_devices devtype=fs):
+    // virDomainGetGuestInfo needs a read-write connection, opened only when enabled, on its own thread
+    // every `interval` per running domain (collect/guest_agent_collector.hpp).
+    struct GuestAgent {
+        bool enabled = false;
+        std::chrono::seconds interval{60};
+        friend bool operator==(const GuestAgent&, const GuestAgent&) = default;
+    } guest_agent;
     std::chrono::seconds keepalive_interval{5};
     unsigned keepalive_count = 5;
     std::chrono::milliseconds reconnect_backoff_min{1000};
@@ -134,6 +146,9 @@ struct PushConfig {
     Pattern vmid_regex;
     std::string host_tag;  // empty: the hypervisor's hostname
     std::map<std::string, std::string> extra_tags;
+    // Measurement bits (a list of names in YAML): what each push writes; default all seven. A deployment
+    // that wants only the seed's four lists vm_metrics, vm_features, vm_devices, vm_totals.
+    unsigned measurements = all_measurements;
     std::string tls_ca_file;
     bool tls_insecure_skip_verify = false;
     // Client certificate (PEM, leaf first) and its unencrypted key for servers that require one: both or

@@ -39,13 +39,17 @@ const std::vector<Field> table = {
     VE_FIELD(StringField, libvirt, uri, "LIBVIRT_URI"),
     VE_FIELD(BoolField, libvirt, read_only, nullptr),
     VE_FIELD(SecondsField, libvirt, timeout, "LIBVIRT_TIMEOUT"),
-    VE_FIELD(GroupsField, libvirt, stats_groups, nullptr),
+    VE_FIELD(MaskField<virt::StatsGroup>, libvirt, stats_groups, nullptr),
     VE_FIELD(BoolField, libvirt, nowait, nullptr),
     VE_FIELD(UnsignedField, libvirt, parallel, nullptr),
     VE_FIELD(PatternListField, libvirt, domains.include, nullptr),
     VE_FIELD(PatternListField, libvirt, domains.exclude, nullptr),
     VE_FIELD(BoolField, libvirt, inactive, nullptr),
     VE_FIELD(SecondsField, libvirt, device_cache_ttl, "DEVICE_CACHE_TTL"),
+    VE_FIELD(BoolField, libvirt, storage_pools, nullptr),
+    VE_FIELD(SecondsField, libvirt, storage_pools_interval, nullptr),
+    VE_FIELD(BoolField, libvirt, guest_agent.enabled, nullptr),
+    VE_FIELD(SecondsField, libvirt, guest_agent.interval, nullptr),
     VE_FIELD(SecondsField, libvirt, keepalive_interval, nullptr),
     VE_FIELD(UnsignedField, libvirt, keepalive_count, nullptr),
     VE_FIELD(MillisField, libvirt, reconnect_backoff_min, nullptr),
@@ -89,6 +93,7 @@ const std::vector<Field> table = {
     VE_FIELD(PatternField, push, vmid_regex, nullptr),
     VE_FIELD(StringField, push, host_tag, nullptr),
     VE_FIELD(MapField, push, extra_tags, nullptr),
+    VE_FIELD(MaskField<Measurement>, push, measurements, nullptr),
     VE_FIELD(StringField, push, tls_ca_file, nullptr),
     VE_FIELD(BoolField, push, tls_insecure_skip_verify, nullptr),
     VE_FIELD(StringField, push, tls_cert_file, nullptr),
@@ -173,7 +178,7 @@ Problem assign_scalar(const Field& field, Config& config, std::string_view text)
             [&](const BytesField& f) -> Problem { return parse_bytes(text, f.get(config)); },
             [&](const ListField&) -> Problem { return "must be a list"; },
             [&](const MapField&) -> Problem { return "must be a map"; },
-            [&](const GroupsField&) -> Problem { return "must be a list"; },
+            [&]<class E>(const MaskField<E>&) -> Problem { return "must be a list"; },
             [&](const PatternListField&) -> Problem { return "must be a list"; },
             [&]<class E>(const EnumField<E>& f) -> Problem {
                 const auto value = util::value_named(names(E{}), text);
@@ -205,14 +210,20 @@ bool takes_text(const Field& field)
 
 bool is_list(const Field& field)
 {
-    return std::holds_alternative<ListField>(field.binding) || std::holds_alternative<GroupsField>(field.binding) ||
-           std::holds_alternative<PatternListField>(field.binding);
+    return std::visit(util::Overload{
+                          [](const ListField&) { return true; },
+                          []<class E>(const MaskField<E>&) { return true; },
+                          [](const PatternListField&) { return true; },
+                          [](const auto&) { return false; },
+                      },
+                      field.binding);
 }
 
 void clear_list(const Field& field, Config& config)
 {
     if (const auto* list = std::get_if<ListField>(&field.binding)) list->get(config).clear();
-    if (const auto* groups = std::get_if<GroupsField>(&field.binding)) groups->get(config) = 0;
+    std::visit(util::Overload{[&]<class E>(const MaskField<E>& mask) { mask.get(config) = 0; }, [](const auto&) {}},
+               field.binding);
     if (const auto* patterns = std::get_if<PatternListField>(&field.binding)) patterns->get(config).clear();
     const std::string prefix = list_prefix(field);
     auto& u = config.unparsed;
@@ -229,13 +240,15 @@ void append_item(const Field& field, Config& config, const std::string& item_pat
             config.unparsed[item_path] = std::move(problem);
     };
     if (const auto* list = std::get_if<ListField>(&field.binding)) list->get(config).emplace_back(text);
-    if (const auto* groups = std::get_if<GroupsField>(&field.binding)) {
-        const auto table = names(virt::StatsGroup{});
-        if (const auto group = util::value_named(table, text))
-            groups->get(config) |= *group;
-        else
-            first_problem(not_one_of(util::names_listed(table), text));
-    }
+    std::visit(util::Overload{[&]<class E>(const MaskField<E>& mask) {
+                                  const auto table = names(E{});
+                                  if (const auto bit = util::value_named(table, text))
+                                      mask.get(config) |= *bit;
+                                  else
+                                      first_problem(not_one_of(util::names_listed(table), text));
+                              },
+                              [](const auto&) {}},
+               field.binding);
     if (const auto* patterns = std::get_if<PatternListField>(&field.binding)) {
         Pattern pattern;
         if (auto problem = Pattern::compile(std::string(text), pattern))

@@ -67,14 +67,16 @@ struct MapField : Ref<std::map<std::string, std::string>> {};
 template <class E>
 struct EnumField : Ref<E> {
 };
-// A list of stats-group names held as a mask of virt::StatsGroup bits.
-struct GroupsField : Ref<unsigned> {};
+// A list of names of the bit enum E (its table: names(E{})) held as a mask of its bits.
+template <class E>
+struct MaskField : Ref<unsigned> {
+};
 struct PatternField : Ref<Pattern> {};
 struct PatternListField : Ref<std::vector<Pattern>> {};
-using Binding =
-    std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField, CountField, BytesField,
-                 ListField, MapField, EnumField<PushApi>, EnumField<Precision>, EnumField<util::LogLevel>,
-                 EnumField<util::LogFormat>, GroupsField, PatternField, PatternListField>;
+using Binding = std::variant<StringField, BoolField, OptBoolField, SecondsField, MillisField, UnsignedField, CountField,
+                             BytesField, ListField, MapField, EnumField<PushApi>, EnumField<Precision>,
+                             EnumField<util::LogLevel>, EnumField<util::LogFormat>, MaskField<virt::StatsGroup>,
+                             MaskField<Measurement>, PatternField, PatternListField>;
 
 struct Field {
     std::string_view path;  // "push.interval"
@@ -100,7 +102,7 @@ Problem assign_scalar(const Field& field, Config& config, std::string_view text)
 bool takes_text(const Field& field);
 // "must be one of a, b, c, got \"x\"", for a word that is none of `names_listed`.
 std::string not_one_of(std::string_view names_listed, std::string_view text);
-// The list kinds (ListField, GroupsField, PatternListField): emptied, then filled item by item; `item_path` is
+// The list kinds (ListField, MaskField, PatternListField): emptied, then filled item by item; `item_path` is
 // "path[i]", where an item that names nothing is recorded in config.unparsed.
 bool is_list(const Field& field);
 void clear_list(const Field& field, Config& config);

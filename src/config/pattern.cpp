@@ -7,12 +7,13 @@
 #endif
 #include <regex>
 
+#include "collect/vmid.hpp"  // header-only use: the default pattern's text
 #include "config/config.hpp"
 
 namespace config {
 namespace {
 
-constexpr const char* default_vmid_pattern = "^one-(\\d+)$";
+constexpr const char* default_vmid_pattern = collect::VmidRule::default_pattern;
 
 std::shared_ptr<const std::regex> compiled(const std::string& text)
 {

@@ -52,11 +52,11 @@ std::string render_value(const Field& field, Config& c, bool json)
             [&](const CountField& f) { return std::to_string(f.get(c)); },
             [&](const BytesField& f) { return json ? std::to_string(f.get(c)) : quote(format_bytes(f.get(c))); },
             [&](const ListField& f) { return render_list(f.get(c), json, field.url); },
-            [&](const GroupsField& f) {
-                std::vector<std::string> names;
-                for (const auto& [group, name] : virt::stats_group_names)
-                    if (f.get(c) & group) names.emplace_back(name);
-                return render_list(names, json);
+            [&]<class E>(const MaskField<E>& f) {
+                std::vector<std::string> listed;
+                for (const auto& [bit, name] : names(E{}))
+                    if (f.get(c) & bit) listed.emplace_back(name);
+                return render_list(listed, json);
             },
             [&]<class E>(const EnumField<E>& f) { return quote(name_of(f.get(c))); },
             [&](const PatternField& f) { return quote(f.get(c).text()); },

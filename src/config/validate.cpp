@@ -63,6 +63,8 @@ void check_libvirt(const Checker& ck, const LibvirtConfig& l)
     ck.require(l.parallel >= 1 && l.parallel <= max_parallel, "libvirt.parallel",
                "must be between 1 and " + std::to_string(max_parallel) + ", got " + std::to_string(l.parallel));
     ck.not_negative(l.device_cache_ttl, "libvirt.device_cache_ttl");
+    ck.positive(l.storage_pools_interval, "libvirt.storage_pools_interval");
+    ck.positive(l.guest_agent.interval, "libvirt.guest_agent.interval");
     ck.not_negative(l.keepalive_interval, "libvirt.keepalive_interval");  // 0 turns keepalive off
     ck.positive(l.reconnect_backoff_min, "libvirt.reconnect_backoff_min");
     ck.at_least(l.reconnect_backoff_max, l.reconnect_backoff_min, "libvirt.reconnect_backoff_max",
@@ -125,6 +127,8 @@ void check_push(const Checker& ck, const PushConfig& p)
     }
     ck.parsed("push.api");
     ck.parsed("push.precision");
+    ck.parsed("push.measurements");
+    ck.require(p.measurements != 0, "push.measurements", "must list at least one measurement");
     ck.positive(p.interval, "push.interval");
     ck.require(p.batch_max_lines > 0, "push.batch_max_lines", "must be > 0, got 0");
     ck.positive(p.batch_max_sec, "push.batch_max_sec");
@@ -142,6 +146,8 @@ void check_push(const Checker& ck, const PushConfig& p)
         ck.require(!key.empty(), path, "tag name must not be empty");
         ck.require(std::find(std::begin(reserved_tags), std::end(reserved_tags), key) == std::end(reserved_tags), path,
                    "\"" + key + "\" is a built-in tag and cannot be set here");
+        ck.require(key != "vcpu" || !(p.measurements & m_vm_vcpus), path,
+                   "\"vcpu\" is vm_vcpus's tag: leave vm_vcpus out of push.measurements to set it here");
         ck.require(!value.empty(), path, "must not be empty (line protocol has no empty tag values)");
     }
     for (std::size_t i = 0; i < p.urls.size(); ++i) {

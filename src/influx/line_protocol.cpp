@@ -213,4 +213,13 @@ bool encode(const Point& point, Precision precision, std::string& out)
     return true;
 }
 
+void append_lines(const std::vector<Point>& points, Precision precision, std::vector<std::string>& lines)
+{
+    lines.reserve(lines.size() + points.size());
+    for (const auto& p : points) {
+        std::string line;
+        if (encode(p, precision, line)) lines.push_back(std::move(line));
+    }
+}
+
 }  // namespace influx

@@ -79,6 +79,8 @@ std::optional<Point> canonical(const Point& point);
 // Appends the point's line (without a newline) to `out`. Returns false and leaves `out` unchanged
 // when canonical() gives nullopt.
 bool encode(const Point& point, Precision precision, std::string& out);
+// Each point's line (without a newline) appended to `lines`, in order; a point encode() refuses is left out.
+void append_lines(const std::vector<Point>& points, Precision precision, std::vector<std::string>& lines);
 
 // The text of one float as encode writes it (finite values only).
 std::string format_float(double value);

@@ -5,6 +5,8 @@
 #include <numbers>
 #include <unordered_map>
 
+#include "influx/point_builder.hpp"
+
 namespace influx {
 namespace {
 
@@ -12,19 +14,27 @@ using collect::DiskSample;
 using collect::DomainSample;
 using collect::NicSample;
 using collect::OptU64;
+using detail::add;
+using detail::Builder;
 
 // ---- The tables: one row per field. ----
 
 // A value of the domain itself: vm_metrics, and the domain part of vm_totals.
-struct DomainRow {
-    const char* field;
-    OptU64 (*get)(const DomainSample&);
-    const char* source;
-};
+using DomainRow = detail::ValueRow<DomainSample>;
 
 OptU64 state_of(const DomainSample& d)
 {
-    return d.state.state && *d.state.state >= 0 ? OptU64(static_cast<std::uint64_t>(*d.state.state)) : std::nullopt;
+    return detail::non_negative(d.state.state);
+}
+
+// The sum over the devices (or vCPUs) that reported the field; empty when none did.
+template <typename Sample>
+OptU64 sum(const std::vector<Sample>& devices, OptU64 Sample::*member)
+{
+    OptU64 total;
+    for (const auto& d : devices)
+        if (d.*member) total = total.value_or(0) + *(d.*member);
+    return total;
 }
 
 constexpr DomainRow metrics_rows[] = {
@@ -50,9 +60,50 @@ constexpr DomainRow totals_domain_rows[] = {
     {"cpus", [](const DomainSample& d) { return d.vcpu.current; }, "vcpu.current"},
     {"cputime", [](const DomainSample& d) { return d.cpu.time; }, "cpu.time (ns)"},
     {"state", state_of, "state.state (virDomainState)"},
+    // Added after the seed's fields (issue 21): every value /metrics has.
+    {"memunused", [](const DomainSample& d) { return d.balloon.unused; }, "balloon.unused (KiB)"},
+    {"memhugetlb_pgalloc", [](const DomainSample& d) { return d.balloon.hugetlb_pgalloc; }, "balloon.hugetlb_pgalloc"},
+    {"memhugetlb_pgfail", [](const DomainSample& d) { return d.balloon.hugetlb_pgfail; }, "balloon.hugetlb_pgfail"},
+    {"memlast_update",
+     [](const DomainSample& d) {
+         const auto t = d.balloon.last_update;
+         return t && *t >= 0 ? OptU64(static_cast<std::uint64_t>(*t)) : std::nullopt;
+     },
+     "balloon.last-update (seconds since the epoch)"},
+    {"vcpu_wait", [](const DomainSample& d) { return sum(d.vcpus, &collect::VcpuSample::wait); },
+     "sum of vcpu.N.wait (ns)"},
+    {"vcpu_delay", [](const DomainSample& d) { return sum(d.vcpus, &collect::VcpuSample::delay); },
+     "sum of vcpu.N.delay (ns)"},
+    {"maxvcpus", [](const DomainSample& d) { return d.vcpu.maximum; }, "vcpu.maximum"},
 };
 
-// A device counter: a vm_devices field, and under `total` its sum in vm_totals.
+// The running job's values on vm_metrics (virDomainGetJobStats, libvirt's names and units); a domain
+// without a job has none of them.
+using detail::non_negative;
+using Job = collect::JobSample;
+constexpr detail::ValueRow<Job> job_rows[] = {
+    {"job_type", [](const Job& j) { return non_negative(j.type); }, "virDomainGetJobStats type (virDomainJobType)"},
+    {"job_operation", [](const Job& j) { return non_negative(j.operation); }, "operation (virDomainJobOperation)"},
+    {"job_time_elapsed", [](const Job& j) { return j.time_elapsed; }, "time_elapsed (ms)"},
+    {"job_time_remaining", [](const Job& j) { return j.time_remaining; }, "time_remaining (ms)"},
+    {"job_downtime", [](const Job& j) { return j.downtime; }, "downtime (ms)"},
+    {"job_data_total", [](const Job& j) { return j.data_total; }, "data_total (bytes)"},
+    {"job_data_processed", [](const Job& j) { return j.data_processed; }, "data_processed (bytes)"},
+    {"job_data_remaining", [](const Job& j) { return j.data_remaining; }, "data_remaining (bytes)"},
+    {"job_memory_total", [](const Job& j) { return j.memory_total; }, "memory_total (bytes)"},
+    {"job_memory_processed", [](const Job& j) { return j.memory_processed; }, "memory_processed (bytes)"},
+    {"job_memory_remaining", [](const Job& j) { return j.memory_remaining; }, "memory_remaining (bytes)"},
+    {"job_memory_bps", [](const Job& j) { return j.memory_bps; }, "memory_bps (bytes/s)"},
+    {"job_memory_dirty_rate", [](const Job& j) { return j.memory_dirty_rate; }, "memory_dirty_rate (pages/s)"},
+    {"job_memory_page_size", [](const Job& j) { return j.memory_page_size; }, "memory_page_size (bytes)"},
+    {"job_memory_iteration", [](const Job& j) { return j.memory_iteration; }, "memory_iteration"},
+    {"job_disk_total", [](const Job& j) { return j.disk_total; }, "disk_total (bytes)"},
+    {"job_disk_processed", [](const Job& j) { return j.disk_processed; }, "disk_processed (bytes)"},
+    {"job_disk_remaining", [](const Job& j) { return j.disk_remaining; }, "disk_remaining (bytes)"},
+    {"job_disk_bps", [](const Job& j) { return j.disk_bps; }, "disk_bps (bytes/s)"},
+};
+
+// A device value: a vm_devices field, and under `total` (when not null) its sum in vm_totals.
 template <typename Sample>
 struct DeviceRow {
     const char* field;
@@ -78,17 +129,15 @@ constexpr DeviceRow<DiskSample> disk_rows[] = {
     {"wr_reqs", "disk_wr_reqs", &DiskSample::wr_reqs, "block.N.wr.reqs"},
     {"wr_bytes", "disk_wr_bytes", &DiskSample::wr_bytes, "block.N.wr.bytes"},
     {"errors", "disk_errors", &DiskSample::errors, "block.N.errors"},
+    // Added after the seed's fields (issue 21).
+    {"rd_times", "disk_rd_times", &DiskSample::rd_times, "block.N.rd.times (ns)"},
+    {"wr_times", "disk_wr_times", &DiskSample::wr_times, "block.N.wr.times (ns)"},
+    {"fl_req", "disk_fl_req", &DiskSample::fl_reqs, "block.N.fl.reqs"},
+    {"fl_times", "disk_fl_times", &DiskSample::fl_times, "block.N.fl.times (ns)"},
+    {"capacity", nullptr, &DiskSample::capacity, "block.N.capacity (bytes)"},
+    {"allocation", nullptr, &DiskSample::allocation, "block.N.allocation (bytes)"},
+    {"physical", nullptr, &DiskSample::physical, "block.N.physical (bytes)"},
 };
-
-// The sum over the devices that reported the field; empty when none did.
-template <typename Sample>
-OptU64 sum(const std::vector<Sample>& devices, OptU64 Sample::*member)
-{
-    OptU64 total;
-    for (const auto& d : devices)
-        if (d.*member) total = total.value_or(0) + *(d.*member);
-    return total;
-}
 
 // A vm_features rate: the change of a domain value per unit of elapsed time.
 enum class Per { ns, s };
@@ -145,47 +194,13 @@ std::optional<double> rate(const RateRow& row, const DomainSample& now, const Do
     return row.then ? row.then(r) : r;
 }
 
-class Builder {
-public:
-    Builder(const MeasurementOptions& options, std::int64_t timestamp_ns, std::vector<Point>& out)
-        : options_(options), ts_(timestamp_ns), out_(out)
-    {
-    }
-
-    // A point with the domain's tags (and the device's, if any); extra tags come last so that an extra
-    // tag never replaces an identity tag.
-    Point& point(const char* measurement, const DomainSample& d, const char* devtype = nullptr,
-                 const std::string* device = nullptr)
-    {
-        Point& p = out_.emplace_back();
-        p.measurement = measurement;
-        p.timestamp_ns = ts_;
-        p.tags = {{"VMID", d.vmid}, {"name", d.name}, {"uuid", d.uuid}, {"host", options_.host}};
-        if (devtype) {
-            p.tags.push_back({"devtype", devtype});
-            p.tags.push_back({"device", *device});
-        }
-        for (const auto& [k, v] : options_.extra_tags) p.tags.push_back({k, v});
-        return p;
-    }
-
-private:
-    const MeasurementOptions& options_;
-    std::int64_t ts_;
-    std::vector<Point>& out_;
-};
-
-void add(Point& p, const char* field, OptU64 value)
-{
-    if (value) p.fields.push_back({field, *value});
-}
-
 template <typename Sample, std::size_t N>
-void add_device(Builder& b, const DomainSample& d, const char* devtype, const Sample& dev,
-                const DeviceRow<Sample> (&rows)[N])
+Point& add_device(Builder& b, const DomainSample& d, const char* devtype, const Sample& dev,
+                  const DeviceRow<Sample> (&rows)[N])
 {
-    Point& p = b.point("vm_devices", d, devtype, &dev.name);
+    Point& p = b.point("vm_devices", d, {{"devtype", devtype}, {"device", dev.name}});
     for (const auto& row : rows) add(p, row.field, dev.*row.member);
+    return p;
 }
 
 }  // namespace
@@ -203,25 +218,37 @@ std::vector<Point> measurements(const collect::Snapshot& current, const collect:
     }
 
     std::vector<Point> out;
-    out.reserve(current.domains.size() * 4);
+    out.reserve(current.domains.size() * 8);
     Builder b(options, ts.count(), out);
     for (const DomainSample& d : current.domains) {
-        Point& m = b.point("vm_metrics", d);
-        for (const auto& row : metrics_rows) add(m, row.field, row.get(d));
+        if (b.wanted(config::m_vm_metrics)) {
+            Point& m = b.point("vm_metrics", d);
+            for (const auto& row : metrics_rows) add(m, row.field, row.get(d));
+            if (d.job)
+                for (const auto& row : job_rows) add(m, row.field, row.get(*d.job));
+        }
 
-        if (const auto it = before.find(d.uuid); it != before.end()) {
+        if (const auto it = before.find(d.uuid); it != before.end() && b.wanted(config::m_vm_features)) {
             Point& f = b.point("vm_features", d);
             for (const auto& row : rate_rows)
                 if (const auto r = rate(row, d, *it->second, elapsed)) f.fields.push_back({row.field, *r});
         }
 
-        for (const auto& nic : d.nics) add_device(b, d, "nic", nic, nic_rows);
-        for (const auto& disk : d.disks) add_device(b, d, "disk", disk, disk_rows);
+        if (b.wanted(config::m_vm_devices)) {
+            for (const auto& nic : d.nics) add_device(b, d, "nic", nic, nic_rows);
+            for (const auto& disk : d.disks) detail::add_iotune_fields(add_device(b, d, "disk", disk, disk_rows), disk);
+        }
 
-        Point& t = b.point("vm_totals", d);
-        for (const auto& row : nic_rows) add(t, row.total, sum(d.nics, row.member));
-        for (const auto& row : disk_rows) add(t, row.total, sum(d.disks, row.member));
-        for (const auto& row : totals_domain_rows) add(t, row.field, row.get(d));
+        if (b.wanted(config::m_vm_totals)) {
+            Point& t = b.point("vm_totals", d);
+            for (const auto& row : nic_rows) add(t, row.total, sum(d.nics, row.member));
+            for (const auto& row : disk_rows)
+                if (row.total) add(t, row.total, sum(d.disks, row.member));
+            for (const auto& row : totals_domain_rows) add(t, row.field, row.get(d));
+        }
+
+        detail::add_vcpu_points(b, d);
+        detail::add_extra_point(b, d);
     }
     std::erase_if(out, [](const Point& p) { return p.fields.empty(); });
     return out;
@@ -230,13 +257,8 @@ std::vector<Point> measurements(const collect::Snapshot& current, const collect:
 std::vector<std::string> measurement_lines(const collect::Snapshot& current, const collect::Snapshot* previous,
                                            const MeasurementOptions& options, Precision precision)
 {
-    const std::vector<Point> points = measurements(current, previous, options);
     std::vector<std::string> lines;
-    lines.reserve(points.size());
-    for (const auto& p : points) {
-        std::string line;
-        if (encode(p, precision, line)) lines.push_back(std::move(line));
-    }
+    append_lines(measurements(current, previous, options), precision, lines);
     return lines;
 }
 
@@ -244,12 +266,17 @@ std::vector<FieldInfo> field_catalog()
 {
     std::vector<FieldInfo> out;
     for (const auto& r : metrics_rows) out.push_back({"vm_metrics", r.field, "integer", r.source});
+    for (const auto& r : job_rows)
+        out.push_back({"vm_metrics", r.field, "integer", std::string("while a job runs: ") + r.source});
     for (const auto& r : rate_rows) out.push_back({"vm_features", r.field, "float", r.source});
     for (const auto& r : nic_rows) out.push_back({"vm_devices", r.field, "integer", r.source});
     for (const auto& r : disk_rows) out.push_back({"vm_devices", r.field, "integer", r.source});
+    detail::iotune_catalog(out);
     for (const auto& r : nic_rows) out.push_back({"vm_totals", r.total, "integer", std::string("sum of ") + r.source});
-    for (const auto& r : disk_rows) out.push_back({"vm_totals", r.total, "integer", std::string("sum of ") + r.source});
+    for (const auto& r : disk_rows)
+        if (r.total) out.push_back({"vm_totals", r.total, "integer", std::string("sum of ") + r.source});
     for (const auto& r : totals_domain_rows) out.push_back({"vm_totals", r.field, "integer", r.source});
+    detail::vcpu_extra_catalog(out);
     return out;
 }
 

@@ -80,7 +80,7 @@ void Pusher::resume() noexcept
     {
         std::lock_guard lock(mu_);
         paused_ = false;
-        stats_.running = started_ && !stopping_;
+        stats_.running = started_ && !collector_stopping_;
     }
     wake_collector_.notify_all();
     wake_sender_.notify_all();
@@ -102,9 +102,9 @@ void Pusher::collect_loop() noexcept
     std::shared_ptr<const collect::Snapshot> previous;
     auto next = clock_.now();
     std::unique_lock lock(mu_);
-    while (!stopping_) {
-        wait(wake_collector_, lock, next, [&] { return stopping_; });
-        if (stopping_) break;
+    while (!collector_stopping_) {
+        wait(wake_collector_, lock, next, [&] { return collector_stopping_; });
+        if (collector_stopping_) break;
         next += config_.interval;
         if (clock_.now() > next) next = clock_.now() + config_.interval;
         if (paused_) continue;
@@ -282,12 +282,18 @@ void Pusher::send_loop() noexcept
              clock_.now() + std::min<std::chrono::milliseconds>(config_.batch_max_sec, std::chrono::milliseconds(200)),
              [&] { return stopping_; });
     }
-    // Shutdown: deliver what is in memory until the deadline (the spool is durable and waits for the
-    // next start), stop at the first failure, and keep the rest in the spool.
+    // Shutdown: until the deadline, deliver what is in memory first (it dies with the process), then,
+    // while the server answers, the spool: a next start may never come (the host is being retired), and
+    // a collection that overflowed the buffer has part of its interval there. Stop at the first failure
+    // and keep the rest in the spool.
     try {
         const auto deadline = clock_.now() + config_.shutdown_timeout;
-        while (clock_.now() < deadline && send_one(lock, false) == SendResult::delivered) {
+        SendResult last = SendResult::delivered;
+        while (clock_.now() < deadline && (last = send_one(lock, false)) == SendResult::delivered) {
         }
+        if (last == SendResult::nothing)
+            while (clock_.now() < deadline && send_one(lock, true) == SendResult::delivered) {
+            }
         if (!lock.owns_lock()) lock.lock();
         std::vector<std::string> rest = std::move(in_flight_);
         auto queued = buffer_.take(buffer_.size());
@@ -307,13 +313,20 @@ void Pusher::stop() noexcept
 {
     {
         std::lock_guard lock(mu_);
-        if (!started_ || stopping_) return;
-        stopping_ = true;
+        if (!started_ || collector_stopping_) return;
+        collector_stopping_ = true;
         stats_.running = false;
     }
+    // The collector first: a collection under way still lands in the buffer. Were the sender told at the
+    // same time, it could drain and leave before those lines arrive, and they would die with the buffer
+    // (or, with an overflow, half an interval would reach the spool and half would not).
     wake_collector_.notify_all();
-    wake_sender_.notify_all();
     if (collector_.joinable()) collector_.join();
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    wake_sender_.notify_all();
     if (sender_.joinable()) sender_.join();
 }
 

@@ -65,7 +65,9 @@ public:
     ~Pusher();
 
     void start();
-    // Stops collecting, tries to deliver what is queued until push.shutdown_timeout, spools the rest.
+    // Stops collecting (a collection under way is finished and queued: its interval is not cut in two),
+    // then tries to deliver what is queued, and while the server answers the spool too, until
+    // push.shutdown_timeout, and spools the rest.
     void stop() noexcept;
     // Pause/resume collecting and sending (POST /api/push/stop|start); queued lines are kept.
     void pause() noexcept;
@@ -109,7 +111,8 @@ private:
     PushStats stats_;
     unsigned failures_ = 0;
     bool paused_ = false;
-    bool stopping_ = false;
+    bool collector_stopping_ = false;  // set first: the collector queues what it has and leaves
+    bool stopping_ = false;            // set once the collector has left: the sender drains and leaves
     bool started_ = false;
     util::LogOnce log_once_;
     std::thread collector_;

@@ -13,12 +13,6 @@ namespace {
 using prometheus::BuildCounter;
 using prometheus::BuildHistogram;
 
-constexpr std::array<std::string_view, libvirt_api_count> libvirt_api_names{
-    "virConnectGetAllDomainStats", "virDomainListGetStats",    "virDomainGetXMLDesc",      "virDomainGetInfo",
-    "virDomainGetState",           "virDomainGetCPUStats",     "virDomainGetVcpus",        "virDomainMemoryStats",
-    "virDomainInterfaceStats",     "virDomainBlockStatsFlags", "virConnectListAllDomains",
-};
-
 // Runs `record`, swallowing what it throws (std::bad_alloc for a new child, std::system_error from a
 // histogram's mutex): a measurement that cannot be recorded is left out, never an error of the caller.
 template <typename Record>
@@ -51,8 +45,8 @@ std::string_view auth_failure_name(AuthFailure reason) noexcept
 
 std::string_view libvirt_api_name(LibvirtApi api) noexcept
 {
-    const auto i = static_cast<std::size_t>(api);
-    return i < libvirt_api_names.size() ? libvirt_api_names[i] : "unknown";
+    const auto name = util::name_of<LibvirtApi>(libvirt_apis, api);
+    return name.empty() ? "unknown" : name;
 }
 
 Instruments::Instruments(prometheus::Registry& registry)
@@ -113,8 +107,8 @@ Instruments::Instruments(prometheus::Registry& registry)
                       .Name("virt_exporter_libvirt_calls_total")
                       .Help("libvirt API calls made through the exporter's DomainSource, by API.")
                       .Register(registry);
-    for (std::size_t i = 0; i < libvirt_api_names.size(); ++i)
-        libvirt_calls_[i] = &calls.Add({{"api", std::string(libvirt_api_names[i])}});
+    for (std::size_t i = 0; i < libvirt_api_count; ++i)
+        libvirt_calls_[i] = &calls.Add({{"api", std::string(libvirt_apis[i].name)}});
 }
 
 void Instruments::record_http_request(std::string_view handler, int status, double seconds) noexcept

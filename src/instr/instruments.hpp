@@ -23,6 +23,8 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "util/names.hpp"
+
 namespace instr {
 
 // Why a request was refused by basic auth (http/auth_handler.cpp).
@@ -44,8 +46,37 @@ enum class LibvirtApi {
     domain_interface_stats,
     domain_block_stats,
     connect_list_all_domains,
+    connect_list_all_storage_pools,
+    storage_pool_get_info,
+    storage_pool_get_xml_desc,
+    domain_get_job_stats,
+    domain_get_guest_info,
+    domain_get_block_io_tune,
 };
-inline constexpr std::size_t libvirt_api_count = 11;
+// The one table of their names, the `api` label; row i is the enumerator of value i (checked below), so a
+// counter array indexed by the enum lines up with it.
+inline constexpr util::Named<LibvirtApi> libvirt_apis[] = {
+    {LibvirtApi::connect_get_all_domain_stats, "virConnectGetAllDomainStats"},
+    {LibvirtApi::domain_list_get_stats, "virDomainListGetStats"},
+    {LibvirtApi::domain_get_xml_desc, "virDomainGetXMLDesc"},
+    {LibvirtApi::domain_get_info, "virDomainGetInfo"},
+    {LibvirtApi::domain_get_state, "virDomainGetState"},
+    {LibvirtApi::domain_get_cpu_stats, "virDomainGetCPUStats"},
+    {LibvirtApi::domain_get_vcpus, "virDomainGetVcpus"},
+    {LibvirtApi::domain_memory_stats, "virDomainMemoryStats"},
+    {LibvirtApi::domain_interface_stats, "virDomainInterfaceStats"},
+    {LibvirtApi::domain_block_stats, "virDomainBlockStatsFlags"},
+    {LibvirtApi::connect_list_all_domains, "virConnectListAllDomains"},
+    {LibvirtApi::connect_list_all_storage_pools, "virConnectListAllStoragePools"},
+    {LibvirtApi::storage_pool_get_info, "virStoragePoolGetInfo"},
+    {LibvirtApi::storage_pool_get_xml_desc, "virStoragePoolGetXMLDesc"},
+    {LibvirtApi::domain_get_job_stats, "virDomainGetJobStats"},
+    {LibvirtApi::domain_get_guest_info, "virDomainGetGuestInfo"},
+    {LibvirtApi::domain_get_block_io_tune, "virDomainGetBlockIoTune"},
+};
+inline constexpr std::size_t libvirt_api_count = std::size(libvirt_apis);
+static_assert(util::rows_in_enum_order<LibvirtApi>(libvirt_apis),
+              "libvirt_apis: one row per LibvirtApi, in enum order");
 std::string_view libvirt_api_name(LibvirtApi api) noexcept;  // "virConnectGetAllDomainStats", ...
 
 class Instruments {

@@ -80,6 +80,8 @@ Scrape Exposition::scrape() const
     s.status.cache = cache_.stats();
     s.status.version = VIRT_EXPORTER_VERSION;
     if (push_status_) s.status.push = push_status_();
+    if (pools_) s.pools = pools_();
+    if (guests_) s.guests = guests_();
     s.status.process = util::read_process_stats();
     s.status.instrumentation = instrumentation_;
     for (std::size_t i = 0; i < util::thread_roles.size(); ++i)

@@ -38,6 +38,12 @@ public:
 
     // Where the push loop's counters come from; unset when no push is configured.
     void set_push_status(std::function<PushStatus()> source) { push_status_ = std::move(source); }
+    // Where the storage pools' last answers come from (collect::PoolCollector::snapshot, which never waits
+    // for libvirt); unset when libvirt.storage_pools is off. Set before the server starts.
+    void set_pool_source(std::function<collect::PoolSnapshot()> source) { pools_ = std::move(source); }
+    // Where the guest agents' last answers come from (collect::GuestAgentCollector::snapshot, which never
+    // waits); unset when libvirt.guest_agent.enabled is off. Set before the server starts.
+    void set_guest_source(std::function<collect::GuestAgentSnapshot()> source) { guests_ = std::move(source); }
     // The exporter's own instrumentation, appended after every other family; it must outlive this
     // Exposition. Set before the server starts (not synchronised with render()).
     void set_instrumentation(const prometheus::Registry* registry) { instrumentation_ = registry; }
@@ -56,6 +62,8 @@ private:
     const util::Clock& clock_;
     std::chrono::milliseconds timeout_;
     std::function<PushStatus()> push_status_;
+    std::function<collect::PoolSnapshot()> pools_;
+    std::function<collect::GuestAgentSnapshot()> guests_;
     const prometheus::Registry* instrumentation_ = nullptr;
 };
 

@@ -15,6 +15,8 @@
 
 #include "collect/device_cache.hpp"
 #include "collect/domain_sample.hpp"
+#include "collect/guest_agent_sample.hpp"
+#include "collect/pool_sample.hpp"
 #include "prom/domain_labels.hpp"
 #include "prom/text_writer.hpp"
 #include "util/internal_errors.hpp"
@@ -71,6 +73,8 @@ struct ExporterStatus {
 struct Scrape {
     std::shared_ptr<const collect::Snapshot> snapshot;  // null before the first collection
     ExporterStatus status;
+    collect::PoolSnapshot pools;         // enabled false: libvirt.storage_pools is off (or a test without pools)
+    collect::GuestAgentSnapshot guests;  // enabled false: libvirt.guest_agent.enabled is off
 };
 
 // Each writes its families in a fixed order; `labels` holds the escaped label sets of the snapshot's
@@ -80,20 +84,25 @@ void write_cpu_families(const Scrape& scrape, const DomainLabels& labels, TextWr
 void write_memory_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 void write_interface_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 void write_block_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_placement_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 void write_extra_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_job_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 void write_exporter_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_pool_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
+void write_guest_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 void write_push_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 void write_process_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 // The exporter's own instrumentation (prometheus-cpp's Registry), written after every group below.
 void write_instrumentation_families(const Scrape& scrape, const DomainLabels& labels, TextWriter& out);
 
 using GroupWriter = void (*)(const Scrape&, const DomainLabels&, TextWriter&);
-// In exposition order: the exporter's health first, then what the snapshot holds, then the push loop and
-// the process.
+// In exposition order: the exporter's health first, then what the snapshot holds, the storage pools, then
+// the push loop and the process.
 inline constexpr GroupWriter groups[] = {
-    write_exporter_families, write_domain_families,    write_cpu_families,
-    write_memory_families,   write_interface_families, write_block_families,
-    write_extra_families,    write_push_families,      write_process_families,
+    write_exporter_families,  write_domain_families, write_cpu_families,       write_memory_families,
+    write_interface_families, write_block_families,  write_placement_families, write_extra_families,
+    write_guest_families,     write_pool_families,   write_job_families,       write_push_families,
+    write_process_families,
 };
 
 }  // namespace prom

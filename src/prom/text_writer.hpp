@@ -30,13 +30,19 @@ struct Family {
 void append_label(std::string& set, std::string_view name, std::string_view value);
 
 // The units libvirt reports in; exposed in Prometheus' base units (bytes, seconds).
-enum class Unit { one, kib, ns };
+enum class Unit { one, kib, ns, ms };
 
-// ns → s divides, so the result is the double nearest the true number of seconds: 123e9 ns is 123,
-// where a multiplication by 1e-9 gives 123.00000000000001.
+// ns → s (and ms → s) divides, so the result is the double nearest the true number of seconds: 123e9 ns
+// is 123, where a multiplication by 1e-9 gives 123.00000000000001.
 constexpr double to_base(double value, Unit unit)
 {
-    return unit == Unit::kib ? value * 1024.0 : unit == Unit::ns ? value / 1e9 : value;
+    switch (unit) {
+    case Unit::kib: return value * 1024.0;
+    case Unit::ns: return value / 1e9;
+    case Unit::ms: return value / 1e3;
+    case Unit::one: break;
+    }
+    return value;
 }
 
 template <typename T>

@@ -9,6 +9,7 @@
 // names_listed's std::bad_alloc.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,6 +39,16 @@ constexpr std::string_view name_of(std::span<const Named<E>> table, E value) noe
     for (const auto& row : table)
         if (row.value == value) return row.name;
     return {};
+}
+
+// Whether row i of `table` is the enumerator of value i for every row: a table indexed by the enum (an
+// array of counters, of values) lines up with it. For a static_assert beside the table.
+template <class E>
+constexpr bool rows_in_enum_order(std::span<const Named<E>> table) noexcept
+{
+    for (std::size_t i = 0; i < table.size(); ++i)
+        if (static_cast<std::size_t>(table[i].value) != i) return false;
+    return true;
 }
 
 // "a, b, c": every value's name in table order, aliases left out (for "must be one of ..." messages).

@@ -67,7 +67,7 @@ void Connection::Impl::start()
     if (stopping) throw std::logic_error("virt::Connection::start() after stop()");
     if (started) return;
     detail::init_libvirt();
-    loop = std::make_unique<detail::EventLoopLease>();  // before connecting: keepalive needs it
+    loop = std::make_unique<detail::EventLoopLease>();  // before connecting: events and the close callback need it
     reconnect_thread = std::thread(&Impl::reconnect_loop, this);
     started = true;
 }
@@ -101,7 +101,7 @@ void Connection::Impl::reconnect_loop() noexcept
     std::unique_lock lock(mu);
     while (!stopping) {
         if (live && !reconnect_requested) {
-            cv.wait(lock, [&] { return stopping || reconnect_requested; });
+            watch_answers(lock);
             continue;
         }
         // Drop the dead connection here, on our own thread and outside the lock.
@@ -118,6 +118,29 @@ void Connection::Impl::reconnect_loop() noexcept
         wait_backoff(lock, util::backoff_delay(++failures, options.reconnect_backoff_min, options.reconnect_backoff_max,
                                                unit(rng)));
     }
+}
+
+void Connection::Impl::watch_answers(std::unique_lock<std::mutex>& lock)
+{
+    const auto wake = [&] { return stopping || reconnect_requested; };
+    const auto budget = options.keepalive_interval * std::max(options.keepalive_count, 1u);
+    if (budget.count() == 0) {
+        cv.wait(lock, wake);
+        return;
+    }
+    // Checked every second, or every tenth of the budget when that is shorter (50 ms at the least).
+    const auto period = std::min<std::chrono::milliseconds>(std::chrono::seconds(1), budget / 10);
+    if (cv.wait_for(lock, std::max(period, std::chrono::milliseconds(50)), wake) || !live) return;
+    const auto silent = live->answers().unanswered_for(clock.now());
+    if (silent < budget) return;
+    const std::uint64_t gen = live->generation();
+    lock.unlock();
+    // The calls still waiting keep the old connection until libvirtd answers or drops them: libvirt
+    // cannot cancel a call. They are bounded by the threads that make them (see snapshot_store.hpp).
+    connection_lost(gen, "libvirtd answered no call for " +
+                             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(silent).count()) +
+                             " s (libvirt.keepalive_interval x keepalive_count)");
+    lock.lock();
 }
 
 bool Connection::Impl::try_connect() noexcept

@@ -4,8 +4,9 @@
 //
 // Lifetime: start() returns at once; a background thread connects and reconnects with capped
 // exponential backoff and jitter, so the daemon serves /metrics (libvirt_up 0) while libvirt is down.
-// libvirt's event loop runs in its own thread (shared by all Connections of the process), so keepalive,
-// the close callback and domain events work. stop() (also run by the destructor) stops reconnecting,
+// libvirt's event loop runs in its own thread (shared by all Connections of the process), so the close
+// callback and domain events work; the reconnect thread also drops a connection whose calls libvirtd
+// leaves unanswered (the keepalive options). stop() (also run by the destructor) stops reconnecting,
 // deregisters the callbacks, closes the connection and ends the event-loop thread. A Connection is
 // started at most once.
 //
@@ -48,8 +49,9 @@ struct ConnectionOptions {
     bool read_only;
     // Ask the bulk call not to wait for domains in a job; dropped per connection if the driver refuses.
     bool nowait;
-    // virConnectSetKeepAlive: a dead remote daemon is noticed after about interval * (count + 1).
-    // An interval of 0 disables keepalive. Drivers without keepalive (test:///, local ones) ignore it.
+    // The exporter's keepalive (answer_watch.hpp, not libvirt's): a connection whose calls have waited
+    // interval * count (count at least 1) with no answer is dropped and a new one opened. An interval
+    // of 0 disables it.
     std::chrono::seconds keepalive_interval;
     unsigned keepalive_count;
     // Delay before reconnect attempt n (n >= 1): see util::backoff_delay.
@@ -112,6 +114,13 @@ public:
     std::vector<TypedParam> memory_stats(const DomainRef& domain) override;
     std::vector<TypedParam> interface_stats(const DomainRef& domain, const std::string& dev) override;
     std::vector<TypedParam> block_stats(const DomainRef& domain, const std::string& dev) override;
+    std::vector<StoragePoolRef> list_storage_pools() override;
+    StoragePoolInfo storage_pool_info(const StoragePoolRef& pool) override;
+    std::string storage_pool_xml(const StoragePoolRef& pool) override;
+    JobStats job_stats(const DomainRef& domain) override;
+    std::vector<TypedParam> guest_filesystems(const DomainRef& domain) override;
+    std::vector<VcpuPlacement> vcpu_placement(const DomainRef& domain) override;
+    std::vector<TypedParam> block_iotune(const DomainRef& domain, const std::string& dev) override;
 
     struct Impl;  // connection_impl.hpp
 

@@ -1,8 +1,9 @@
 // The inside of virt::Connection, shared by connection.cpp (lifetime: event loop, connect and
 // reconnect thread) and libvirt_domain_source.cpp (the DomainSource calls). Private to src/virt.
 //
-// Threads: the reconnect thread owns connecting; the event-loop thread reports a closed connection
-// through connection_lost(); any thread may call current_or_throw() and connection_lost().
+// Threads: the reconnect thread owns connecting and watches the calls for answers (the exporter's
+// keepalive); the event-loop thread reports a closed connection through connection_lost(); any thread
+// may call current_or_throw() and connection_lost().
 #pragma once
 
 #include <atomic>
@@ -34,6 +35,9 @@ struct Connection::Impl {
     void start();
     void stop() noexcept;
     void reconnect_loop() noexcept;
+    // While connected: waits about a second (or until woken) and reports the connection lost when its
+    // calls have waited for an answer longer than keepalive_interval x keepalive_count. `lock` holds mu.
+    void watch_answers(std::unique_lock<std::mutex>& lock);
     // One connect attempt; true when a new connection is in place.
     bool try_connect() noexcept;
     void notify_connected(std::uint64_t generation) noexcept;

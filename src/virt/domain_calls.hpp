@@ -44,6 +44,20 @@ std::vector<TypedParam> get_interface_stats(virDomainPtr dom, std::string_view n
 std::vector<TypedParam> get_block_stats(virDomainPtr dom, std::string_view name, const std::string& dev,
                                         DriverQuirks& quirks);
 
+// virDomainGetJobStats(flags 0) → the current job's type and typed parameters as libvirt names them; no
+// job (type 0) for a domain whose statistics the driver keeps elsewhere (an incoming migration's).
+JobStats get_job_stats(virDomainPtr dom, std::string_view name);
+
+// virDomainGetGuestInfo(VIR_DOMAIN_GUEST_INFO_FILESYSTEMS) → fs.count, fs.N.* as libvirt names them.
+std::vector<TypedParam> get_guest_filesystems(virDomainPtr dom, std::string_view name);
+// virDomainGetVcpus with cpumaps (maplen for the host's CPUs, virNodeGetCPUMap) → each vCPU's host CPU
+// and affinity as a cpulist.
+std::vector<VcpuPlacement> get_vcpu_placement(virConnectPtr conn, virDomainPtr dom, std::string_view name,
+                                              DriverQuirks& quirks);
+
+// virDomainGetBlockIoTune(dev, AFFECT_LIVE): count first (nparams 0), then the values.
+std::vector<TypedParam> get_block_iotune(virDomainPtr dom, std::string_view name, const std::string& dev);
+
 // virDomainGetXMLDesc(flags 0): the live definition.
 std::string get_domain_xml(virDomainPtr dom, std::string_view name);
 

@@ -36,7 +36,7 @@ std::vector<DomainStatsRecord> list_stats(std::vector<virDomainPtr> doms, unsign
         nowait, quirks, "virDomainListGetStats",
         [&](unsigned flags, StatsRecordList& out) {
             virDomainStatsRecordPtr* raw = nullptr;
-            const int count = virDomainListGetStats(doms.data(), groups, &raw, flags);
+            const int count = virDomainListGetStats(doms.data(), libvirt_stats_groups(groups), &raw, flags);
             out.reset(raw);
             return count;
         },

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -57,6 +58,23 @@ struct DomainStatsRecord {
     std::vector<TypedParam> params;
 };
 
+// virDomainGetJobStats' answer for the current job: `type` is virDomainJobType (0: no job), `params` its
+// typed parameters by libvirt's names ("data_processed", "time_elapsed", ...), empty without a job.
+struct JobStats {
+    int type = 0;
+    std::vector<TypedParam> params;
+    bool operator==(const JobStats&) const = default;
+};
+
+// One vCPU's placement from virDomainGetVcpus with cpumaps: where it last ran and where it may run.
+struct VcpuPlacement {
+    unsigned vcpu = 0;     // virVcpuInfo.number
+    int state = 0;         // virVcpuState
+    int host_cpu = -1;     // virVcpuInfo.cpu: the host CPU it runs or last ran on; -1 unknown
+    std::string affinity;  // its cpumap as a cpulist ("0-3,6"); empty when no host CPU is allowed
+    bool operator==(const VcpuPlacement&) const = default;
+};
+
 // libvirt's version numbers (major * 1,000,000 + minor * 1,000 + release) as "major.minor.release"
 // (Tinkoff's libvirt_versions_info); empty where libvirt did not say.
 struct LibvirtVersions {
@@ -67,6 +85,29 @@ struct LibvirtVersions {
 };
 // "8.0.0" for 8000000; pure.
 std::string format_libvirt_version(unsigned long version);
+
+// A cpumap (libvirt's bit per host CPU, lowest bit of byte 0 is CPU 0) as a cpulist as libvirt writes one
+// (virsh vcpupin): ascending, every run of two or more as a range ("0-3,6,8-9"); bits at or past `cpus`
+// are ignored. Pure.
+std::string format_cpulist(std::span<const unsigned char> map, unsigned cpus);
+
+// A storage pool as virConnectListAllStoragePools names it.
+struct StoragePoolRef {
+    std::string name;
+    std::string uuid;  // canonical lower-case string form
+    bool operator==(const StoragePoolRef&) const = default;
+};
+
+// virStoragePoolGetInfo: the pool's state (virStoragePoolState: 0 inactive, 1 building, 2 running,
+// 3 degraded, 4 inaccessible) and sizes in bytes, as the driver last refreshed them (the call never
+// refreshes a pool).
+struct StoragePoolInfo {
+    int state = 0;
+    std::uint64_t capacity = 0;
+    std::uint64_t allocation = 0;
+    std::uint64_t available = 0;
+    bool operator==(const StoragePoolInfo&) const = default;
+};
 
 // Name as used in config and metrics ("state", "cpu_total", ...; stats_groups.hpp); empty for an unknown
 // bit.
@@ -122,6 +163,33 @@ public:
     // virDomainBlockStatsFlags + virDomainGetBlockInfo(dev) → rd.reqs, rd.bytes, rd.times, wr.*, fl.*,
     // errors, capacity, allocation, physical
     virtual std::vector<TypedParam> block_stats(const DomainRef& domain, const std::string& dev) = 0;
+
+    // Storage pools, read-only calls only (never a refresh, which needs write access). A pool that hangs
+    // (an NFS or RBD backend that stops answering) can hang these calls: callers run them on a thread of
+    // their own (collect/pool_collector.hpp).
+    // virConnectListAllStoragePools: every pool, active or not.
+    virtual std::vector<StoragePoolRef> list_storage_pools() = 0;
+    // virStoragePoolGetInfo (the pool looked up by UUID, which never asks its backend).
+    virtual StoragePoolInfo storage_pool_info(const StoragePoolRef& pool) = 0;
+    // virStoragePoolGetXMLDesc(flags 0): the pool's definition.
+    virtual std::string storage_pool_xml(const StoragePoolRef& pool) = 0;
+    // virDomainGetJobStats(flags 0): the domain's current job (allowed on a read-only connection). In
+    // QEMU's driver it waits for the domain's job lock and asks the monitor while a job runs, so it can
+    // block as long as a frozen QEMU does: callers bound it (collect/job_calls.hpp).
+    virtual JobStats job_stats(const DomainRef& domain) = 0;
+    // virDomainGetGuestInfo(VIR_DOMAIN_GUEST_INFO_FILESYSTEMS): the guest agent's mounted filesystems as
+    // libvirt names them (fs.count, fs.N.mountpoint, fs.N.total-bytes, fs.N.disk.M.alias, ...). Needs a
+    // read-write connection (libvirt.guest_agent's own Connection); QEMU waits for the agent up to its
+    // response timeout, and a guest without one fails. Callers run it on a thread of their own
+    // (collect/guest_agent_collector.hpp).
+    virtual std::vector<TypedParam> guest_filesystems(const DomainRef& domain) = 0;
+    // One virDomainGetVcpus with cpumaps (maplen from the host's CPU count): each online vCPU's host CPU
+    // and pinning (stats group vcpu_placement). Counted as virDomainGetVcpus.
+    virtual std::vector<VcpuPlacement> vcpu_placement(const DomainRef& domain) = 0;
+    // virDomainGetBlockIoTune(dev, VIR_DOMAIN_AFFECT_LIVE): the disk's I/O limits as libvirt names them
+    // ("total_bytes_sec", "read_iops_sec_max", ..., "group_name"), every value as libvirt sends it, 0
+    // included (stats group block_iotune).
+    virtual std::vector<TypedParam> block_iotune(const DomainRef& domain, const std::string& dev) = 0;
 };
 
 }  // namespace virt

@@ -40,6 +40,16 @@ inline void free_domain_list(virDomainPtr* list) noexcept
 }
 using DomainList = util::CHandle<virDomainPtr[], free_domain_list>;
 
+using StoragePoolPtr = util::CHandle<virStoragePool, virStoragePoolFree>;
+
+// The array virConnectListAllStoragePools hands back, NULL-terminated as the domain list is.
+inline void free_storage_pool_list(virStoragePoolPtr* list) noexcept
+{
+    for (virStoragePoolPtr* pool = list; *pool; ++pool) virStoragePoolFree(*pool);
+    std::free(list);
+}
+using StoragePoolList = util::CHandle<virStoragePoolPtr[], free_storage_pool_list>;
+
 // A typed-parameter array that we allocate and a libvirt call fills (virDomainGetCPUStats,
 // virDomainBlockStatsFlags): the array is ours, but string values inside it are libvirt's and are
 // released by virTypedParamsClear.
@@ -59,6 +69,26 @@ public:
 private:
     std::vector<virTypedParameter> params_;
     int filled_ = 0;
+};
+
+// A typed-parameter array that libvirt allocates and fills (virDomainGetJobStats): released, strings
+// and all, by virTypedParamsFree with the count libvirt reported.
+class AllocatedTypedParams {
+public:
+    AllocatedTypedParams() = default;
+    AllocatedTypedParams(const AllocatedTypedParams&) = delete;
+    AllocatedTypedParams& operator=(const AllocatedTypedParams&) = delete;
+    ~AllocatedTypedParams() { virTypedParamsFree(params_, count_); }
+
+    // The out-parameters to pass to the call; call at most once, before the array is read.
+    virTypedParameterPtr* params_out() noexcept { return &params_; }
+    int* count_out() noexcept { return &count_; }
+    const virTypedParameter* data() const noexcept { return params_; }
+    int count() const noexcept { return params_ ? count_ : 0; }
+
+private:
+    virTypedParameterPtr params_ = nullptr;
+    int count_ = 0;
 };
 
 }  // namespace virt::detail

@@ -7,7 +7,8 @@
 
 namespace virt::detail {
 
-// With keepalive like the main connection: a dead daemon fails a helper's call instead of hanging it.
+// Opened like the main connection; its calls are part of a main-connection call, so the main connection's
+// answer watch covers them.
 HelperConnection::HelperConnection(const ConnectionOptions& options) : conn_(open_connection(options)) {}
 
 std::vector<DomainPtr> HelperConnection::domains(const std::vector<std::string>& uuids)

@@ -1,9 +1,11 @@
 // virt::Connection's DomainSource calls: one bulk virConnectGetAllDomainStats per collection
 // (stats_call.hpp; with libvirt.parallel > 1, the split collection of split_stats.hpp), and the
-// per-domain calls the fill-in falls back to (domain_calls.hpp). Every call runs on the connection current when it
-// started (kept alive by its shared_ptr); a call failing with ErrorKind::disconnected reports the
-// connection lost so the reconnect thread replaces it at once. Each call that found a connection is
-// counted under the libvirt API doing its work (instr::LibvirtApi) when the Connection has instruments.
+// per-domain calls the fill-in falls back to (domain_calls.hpp). Every call runs on the connection
+// current when it started (kept alive by its shared_ptr) and is watched for an answer
+// (answer_watch.hpp); a call failing with ErrorKind::disconnected reports the connection lost so the
+// reconnect thread replaces it at once. Each call that found a connection is counted under the libvirt
+// API doing its work (instr::LibvirtApi) when the Connection has instruments. The storage-pool calls
+// (pool_calls.hpp) go through the same seam and are counted the same way.
 #include <utility>
 
 #include "instr/instruments.hpp"
@@ -14,6 +16,7 @@
 #include "virt/domain_listing.hpp"
 #include "virt/handles.hpp"
 #include "virt/libvirt_error.hpp"
+#include "virt/pool_calls.hpp"
 #include "virt/split_stats.hpp"
 #include "virt/stats_call.hpp"
 
@@ -31,6 +34,7 @@ auto on_connection(Connection::Impl& impl, LibvirtApi api, Fn&& fn)
 {
     auto live = impl.current_or_throw();
     if (impl.instruments) impl.instruments->record_libvirt_call(api);
+    const detail::CallInFlight waiting(live->answers(), impl.clock);
     try {
         return fn(*live);
     } catch (const Error& e) {
@@ -145,6 +149,51 @@ std::vector<TypedParam> Connection::block_stats(const DomainRef& domain, const s
 {
     return on_domain(*impl_, LibvirtApi::domain_block_stats, domain, [&](LiveConnection& live, virDomainPtr dom) {
         return detail::get_block_stats(dom, domain.name, dev, live.quirks());
+    });
+}
+
+std::vector<StoragePoolRef> Connection::list_storage_pools()
+{
+    return on_connection(*impl_, LibvirtApi::connect_list_all_storage_pools,
+                         [](LiveConnection& live) { return detail::list_storage_pools(live.get()); });
+}
+
+StoragePoolInfo Connection::storage_pool_info(const StoragePoolRef& pool)
+{
+    return on_connection(*impl_, LibvirtApi::storage_pool_get_info,
+                         [&](LiveConnection& live) { return detail::get_storage_pool_info(live.get(), pool); });
+}
+
+std::string Connection::storage_pool_xml(const StoragePoolRef& pool)
+{
+    return on_connection(*impl_, LibvirtApi::storage_pool_get_xml_desc,
+                         [&](LiveConnection& live) { return detail::get_storage_pool_xml(live.get(), pool); });
+}
+
+JobStats Connection::job_stats(const DomainRef& domain)
+{
+    return on_domain(*impl_, LibvirtApi::domain_get_job_stats, domain,
+                     [&](LiveConnection&, virDomainPtr dom) { return detail::get_job_stats(dom, domain.name); });
+}
+
+std::vector<TypedParam> Connection::guest_filesystems(const DomainRef& domain)
+{
+    return on_domain(*impl_, LibvirtApi::domain_get_guest_info, domain, [&](LiveConnection&, virDomainPtr dom) {
+        return detail::get_guest_filesystems(dom, domain.name);
+    });
+}
+
+std::vector<VcpuPlacement> Connection::vcpu_placement(const DomainRef& domain)
+{
+    return on_domain(*impl_, LibvirtApi::domain_get_vcpus, domain, [&](LiveConnection& live, virDomainPtr dom) {
+        return detail::get_vcpu_placement(live.get(), dom, domain.name, live.quirks());
+    });
+}
+
+std::vector<TypedParam> Connection::block_iotune(const DomainRef& domain, const std::string& dev)
+{
+    return on_domain(*impl_, LibvirtApi::domain_get_block_io_tune, domain, [&](LiveConnection&, virDomainPtr dom) {
+        return detail::get_block_iotune(dom, domain.name, dev);
     });
 }
 

@@ -119,12 +119,6 @@ ConnectPtr open_connection(const ConnectionOptions& options)
     ConnectPtr conn(options.read_only ? virConnectOpenReadOnly(options.uri.c_str())
                                       : virConnectOpenAuth(options.uri.c_str(), virConnectAuthPtrDefault, 0));
     if (!conn) throw_last_error(options.read_only ? "virConnectOpenReadOnly" : "virConnectOpenAuth", options.uri);
-    if (virConnectSetKeepAlive(conn.get(), static_cast<int>(options.keepalive_interval.count()),
-                               options.keepalive_count) < 0) {
-        // Only the remote driver has keepalive; test:/// and local drivers say unsupported.
-        const auto e = last_error("virConnectSetKeepAlive", options.uri);
-        if (e.kind() != ErrorKind::unsupported) util::log_warn("virt", e.what());
-    }
     return conn;
 }
 

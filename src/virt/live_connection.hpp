@@ -1,5 +1,6 @@
-// One open libvirt connection and everything registered on it (keepalive, close callback, domain
-// event callbacks), plus what we learned about its driver and the domain handles of the last listing.
+// One open libvirt connection and everything registered on it (close callback, domain event
+// callbacks), plus what we learned about its driver, the domain handles of the last listing and how
+// long its calls have waited for an answer (answer_watch.hpp: the exporter's keepalive).
 // Private to src/virt. Connection holds the current one in a shared_ptr: a call in flight keeps its
 // LiveConnection (and so its virConnectPtr) alive while a reconnect swaps in a new one; the last owner
 // deregisters the callbacks and closes the connection (and its helper connections, if any).
@@ -16,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "virt/answer_watch.hpp"
 #include "virt/connection.hpp"
 #include "virt/handles.hpp"
 
@@ -45,15 +47,15 @@ struct DriverQuirks {
     std::atomic<bool> block_stats_flags_unsupported{false};
     std::atomic<bool> block_info_unsupported{false};
     std::atomic<bool> vcpus_maximum_unsupported{false};
+    std::atomic<int> host_cpus{0};  // the host's CPU count for cpumaps (placement_calls.cpp); 0: not asked yet
 };
 
 class HelperPool;    // helper_connections.hpp
 struct CallbackBox;  // what libvirt holds as a callback's opaque pointer (live_connection.cpp)
 
-// Opens options.uri read-only (or with libvirt's default authentication) and sets its keepalive, as every
-// connection of the exporter is opened: the main one and the helpers of a split collection. A driver
-// without keepalive is tolerated (logged unless it says unsupported). Throws virt::Error when the
-// connection cannot be opened.
+// Opens options.uri read-only (or with libvirt's default authentication), as every connection of the
+// exporter is opened: the main one and the helpers of a split collection. Without libvirt's keepalive
+// (answer_watch.hpp says why). Throws virt::Error when the connection cannot be opened.
 ConnectPtr open_connection(const ConnectionOptions& options);
 
 // One domain handle shared by the calls in flight on it; the last owner frees it (virDomainFree).
@@ -62,7 +64,7 @@ using SharedDomain = std::shared_ptr<virDomain>;
 class LiveConnection {
 public:
     // Opens and registers the callbacks; throws virt::Error when the connection cannot be opened.
-    // Failing to set keepalive or to register a callback is logged and tolerated.
+    // Failing to register a callback is logged and tolerated.
     LiveConnection(const ConnectionOptions& options, std::uint64_t generation, std::shared_ptr<CallbackRelay> relay);
     ~LiveConnection();
     LiveConnection(const LiveConnection&) = delete;
@@ -75,6 +77,8 @@ public:
     DriverQuirks& quirks() noexcept { return quirks_; }
     // The helper connections of a split collection (none when parallel is 1); they share quirks().
     HelperPool& helpers() noexcept { return *helpers_; }
+    // The calls on this connection (its helpers' included) waiting for libvirtd.
+    AnswerWatch& answers() noexcept { return answers_; }
 
     // Replaces the uuid → domain handle map with the domains of a fresh listing.
     void remember_domains(std::unordered_map<std::string, SharedDomain> domains);
@@ -97,6 +101,7 @@ private:
     // would never call a free function. Freed after unregistering, which waits for a running callback.
     std::unique_ptr<CallbackBox> close_box_;
     DriverQuirks quirks_;
+    AnswerWatch answers_;
     std::unique_ptr<HelperPool> helpers_;  // closed before conn_
     std::mutex domains_mu_;
     std::unordered_map<std::string, SharedDomain> domains_;

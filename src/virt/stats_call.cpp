@@ -70,6 +70,11 @@ void append_records(const StatsRecordList& list, int n, std::vector<DomainStatsR
     }
 }
 
+static_assert((VIR_DOMAIN_STATS_VM & libvirt_stats_groups_mask) != 0 &&
+                  (VIR_DOMAIN_STATS_STATE & libvirt_stats_groups_mask) != 0,
+              "libvirt_stats_groups_mask covers libvirt's stats groups");
+static_assert((pseudo_stats_groups & (VIR_DOMAIN_STATS_VM * 2 - 1)) == 0, "pseudo groups collide with libvirt's");
+
 std::vector<DomainStatsRecord> all_stats(LiveConnection& live, unsigned groups, bool nowait)
 {
     StatsRecordList records;
@@ -77,7 +82,7 @@ std::vector<DomainStatsRecord> all_stats(LiveConnection& live, unsigned groups, 
         nowait, live.quirks(), "virConnectGetAllDomainStats",
         [&live, groups](unsigned flags, StatsRecordList& out) {
             virDomainStatsRecordPtr* raw = nullptr;
-            const int count = virConnectGetAllDomainStats(live.get(), groups, &raw, flags);
+            const int count = virConnectGetAllDomainStats(live.get(), libvirt_stats_groups(groups), &raw, flags);
             out.reset(raw);
             return count;
         },

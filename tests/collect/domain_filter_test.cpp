@@ -53,3 +53,16 @@ TEST_CASE("inactive false leaves out the domains that are not running")
     CHECK(f.keeps(web));
     CHECK_FALSE(f.keeps(old));
 }
+
+TEST_CASE("a name too long for std::regex's recursion is matched by no pattern instead of crashing")
+{
+    collect::DomainFilter f;
+    f.include = {re("a.*")};
+    const virt::DomainRef huge{std::string(200000, 'a'), "00000000-0000-4000-8000-000000000001", 7};
+    CHECK_FALSE(f.keeps(huge));  // include: not kept
+    f.include.clear();
+    f.exclude = {re("a.*")};
+    CHECK(f.keeps(huge));  // exclude: kept
+    const virt::DomainRef longest_qemu_name{std::string(255, 'a'), huge.uuid, 7};
+    CHECK_FALSE(f.keeps(longest_qemu_name));
+}

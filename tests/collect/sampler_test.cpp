@@ -2,10 +2,12 @@
 
 #include "collect/sampler.hpp"
 #include "support/fake_domain_source.hpp"
+#include "support/group_status.hpp"
 #include "support/manual_clock.hpp"
 
 using namespace std::chrono_literals;
 using test_support::FakeDomainSource;
+using test_support::group;
 
 namespace {
 
@@ -50,14 +52,6 @@ struct Rig {
     collect::DeviceCache cache{clock, 300s};
     collect::Sampler sampler;
 };
-
-const collect::GroupStatus& group(const collect::Snapshot& s, unsigned g)
-{
-    for (const auto& st : s.groups)
-        if (st.group == g) return st;
-    FAIL("group missing");
-    return s.groups.front();
-}
 
 }  // namespace
 

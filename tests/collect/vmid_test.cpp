@@ -49,3 +49,10 @@ TEST_CASE("an invalid pattern throws std::regex_error")
 {
     CHECK_THROWS_AS(collect::VmidRule("one-(\\d+"), std::regex_error);
 }
+
+TEST_CASE("a name too long for std::regex's recursion gets the domain id instead of crashing")
+{
+    const collect::VmidRule rule;
+    CHECK(rule.vmid("one-" + std::string(200000, '1'), 9) == "9");
+    CHECK(rule.vmid("one-" + std::string(250, '1'), 9) == std::string(250, '1'));
+}

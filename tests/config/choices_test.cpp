@@ -81,7 +81,7 @@ TEST_CASE("only the first unknown stats group of a list is reported, and a new l
 {
     CHECK(yaml_error("libvirt:\n  stats_groups: [state, cpus, vcpus]\n") ==
           "/x.yaml:2: libvirt.stats_groups[1]: must be one of state, cpu_total, balloon, vcpu, interface, block, "
-          "perf, iothread, memory, dirtyrate, vm, got \"cpus\"");
+          "perf, iothread, memory, dirtyrate, vm, vcpu_placement, block_iotune, got \"cpus\"");
     auto c = from_yaml("libvirt:\n  stats_groups: [cpus]\n");
     c = config::apply_yaml(c, "libvirt:\n  stats_groups: [vm, state]\n", "/y.yaml");
     CHECK_NOTHROW(config::validate(c));
@@ -112,4 +112,25 @@ TEST_CASE("what each client_auth_type asks of the handshake")
     CHECK(config::verifies_client_cert(ClientAuth::verify_if_given));
     CHECK(config::requires_client_cert(ClientAuth::require_and_verify));
     CHECK(config::verifies_client_cert(ClientAuth::require_and_verify));
+}
+
+TEST_CASE("push.measurements: all seven by default, a list picks some, an unknown or no name stops the start")
+{
+    CHECK(config::Config{}.push.measurements == config::all_measurements);
+    const auto c = from_yaml("push:\n  measurements: [vm_metrics, vm_features, vm_devices, vm_totals]\n");
+    CHECK_NOTHROW(config::validate(c));
+    CHECK(c.push.measurements ==
+          (config::m_vm_metrics | config::m_vm_features | config::m_vm_devices | config::m_vm_totals));
+    CHECK(config::to_json(c).find("\"measurements\":[\"vm_metrics\",\"vm_features\",\"vm_devices\",\"vm_totals\"]") !=
+          std::string::npos);
+    CHECK(yaml_error("push:\n  measurements: [vm_metrics, vm_vcpu]\n") ==
+          "/x.yaml:2: push.measurements[1]: must be one of vm_metrics, vm_features, vm_devices, vm_totals, vm_vcpus, "
+          "vm_extra, storage_pools, got \"vm_vcpu\"");
+    CHECK(yaml_error("push:\n  measurements: []\n") ==
+          "/x.yaml:2: push.measurements: must list at least one measurement");
+    CHECK(yaml_error("push:\n  extra_tags: {vcpu: a}\n") ==
+          "/x.yaml:2: push.extra_tags.vcpu: \"vcpu\" is vm_vcpus's tag: leave vm_vcpus out of push.measurements to set "
+          "it "
+          "here");
+    CHECK_NOTHROW(config::validate(from_yaml("push:\n  measurements: [vm_metrics]\n  extra_tags: {vcpu: a}\n")));
 }

@@ -33,11 +33,13 @@ TEST_CASE("precedence is defaults < file < environment < flags")
     auto flags = with_file(file);
     flags.libvirt_uri = "test:///flag";
     const auto c = config::load(flags, fake_env);
-    CHECK(c.libvirt.uri == "test:///flag");     // flag beats environment and file
-    CHECK(c.push.interval == 4s);               // environment beats file
-    CHECK(c.libvirt.timeout == 3s);             // file beats default
-    CHECK(c.push.batch_max_lines == 10);        // file beats default
-    CHECK(c.libvirt.device_cache_ttl == 300s);  // default
+    CHECK(c.libvirt.uri == "test:///flag");          // flag beats environment and file
+    CHECK(c.push.interval == 4s);                    // environment beats file
+    CHECK(c.libvirt.timeout == 3s);                  // file beats default
+    CHECK(c.push.batch_max_lines == 10);             // file beats default
+    CHECK(c.libvirt.device_cache_ttl == 300s);       // default
+    CHECK(c.libvirt.storage_pools);                  // default: on
+    CHECK(c.libvirt.storage_pools_interval == 15s);  // default
     CHECK(c.source_file == file);
     CHECK(c.origins.at("libvirt.uri") == "flag --libvirt.uri");
 }
@@ -130,4 +132,18 @@ TEST_CASE("the example config/exporter.yaml documents every key with its default
         CAPTURE(field.path);
         CHECK(c.origins.count(std::string(field.path)) == 1);
     }
+}
+
+TEST_CASE("the guest agent is off by default and its settings load from libvirt.guest_agent")
+{
+    CHECK_FALSE(config::load(config::Flags{}, no_env).libvirt.guest_agent.enabled);
+    CHECK(config::load(config::Flags{}, no_env).libvirt.guest_agent.interval == 60s);
+    TempDir dir;
+    const auto file = dir.write("a.yaml", "libvirt:\n  guest_agent:\n    enabled: true\n    interval: 30\n");
+    const auto c = config::load(with_file(file), no_env);
+    CHECK(c.libvirt.guest_agent.enabled);
+    CHECK(c.libvirt.guest_agent.interval == 30s);
+    const auto zero = dir.write("b.yaml", "libvirt:\n  guest_agent:\n    interval: 0\n");
+    CHECK(error_of([&] { config::load(with_file(zero), no_env); }).find("libvirt.guest_agent.interval") !=
+          std::string::npos);
 }

@@ -36,6 +36,7 @@ config::Config unusual()
     c.push.no_proxy = "localhost,.internal";
     c.push.v3.no_sync = true;
     c.push.v3.accept_partial = false;
+    c.push.measurements = config::m_vm_totals | config::m_vm_vcpus;
     c.log.level = util::LogLevel::debug;
     c.log.format = util::LogFormat::json;
     c.web.health_path = "/alive";

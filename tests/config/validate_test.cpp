@@ -18,6 +18,8 @@ TEST_CASE("rejects zero intervals and timeouts, and a zero batch_max_lines")
 {
     CHECK(yaml_error("push:\n  batch_max_lines: 0\n") == "/x.yaml:2: push.batch_max_lines: must be > 0, got 0");
     CHECK(yaml_error("push:\n  batch_max_sec: 0\n") == "/x.yaml:2: push.batch_max_sec: must be > 0, got 0");
+    CHECK(yaml_error("libvirt:\n  storage_pools_interval: 0\n") ==
+          "/x.yaml:2: libvirt.storage_pools_interval: must be > 0, got 0");
     CHECK(yaml_error("libvirt:\n  timeout: 0\n") == "/x.yaml:2: libvirt.timeout: must be > 0, got 0");
     CHECK(yaml_error("web:\n  scrape_timeout: -0.5\n") == "/x.yaml:2: web.scrape_timeout: must be > 0, got -0.5");
     CHECK(yaml_error("push:\n  batch_max_lines: -3\n") == "/x.yaml:2: push.batch_max_lines: must be >= 0, got -3");
@@ -67,7 +69,7 @@ TEST_CASE("rejects an unknown stats group on the line of that list item")
 {
     CHECK(yaml_error("libvirt:\n  stats_groups:\n    - state\n    - cpu\n") ==
           "/x.yaml:4: libvirt.stats_groups[1]: must be one of state, cpu_total, balloon, vcpu, interface, block, "
-          "perf, iothread, memory, dirtyrate, vm, got \"cpu\"");
+          "perf, iothread, memory, dirtyrate, vm, vcpu_placement, block_iotune, got \"cpu\"");
     CHECK(yaml_error("libvirt:\n  stats_groups: []\n") ==
           "/x.yaml:2: libvirt.stats_groups: must list at least one group");
 }
@@ -76,7 +78,7 @@ TEST_CASE("accepts every documented stats group")
 {
     CHECK_NOTHROW(config::validate(
         from_yaml("libvirt: {stats_groups: [state, cpu_total, balloon, vcpu, interface, block, perf, iothread, memory, "
-                  "dirtyrate, vm]}")));
+                  "dirtyrate, vm, vcpu_placement, block_iotune]}")));
 }
 
 TEST_CASE("rejects bad listen addresses and accepts :port, host:port and [v6]:port")

@@ -60,6 +60,8 @@ TEST_CASE("durations accept seconds as integers or floats and strings with ms, s
     CHECK(from_yaml("push: {interval: 1m30s}").push.interval == 90s);
     CHECK(from_yaml("push: {interval: 0.001}").push.interval == 1ms);
     CHECK(from_yaml("libvirt: {device_cache_ttl: 2m}").libvirt.device_cache_ttl == 120s);
+    CHECK_FALSE(from_yaml("libvirt: {storage_pools: false}").libvirt.storage_pools);
+    CHECK(from_yaml("libvirt: {storage_pools_interval: 1m}").libvirt.storage_pools_interval == 60s);
 }
 
 TEST_CASE("sizes accept plain bytes and units like 512MiB, 1GiB and 10GB")

@@ -22,8 +22,11 @@ struct Rig {
     std::atomic<int> collections{0};
     std::atomic<bool> connected{true};
     std::atomic<bool> push_running{true};
+    std::atomic<int> collection_ms{0};  // how long a collection takes (real time)
     collect::SnapshotStore store{[this] {
                                      ++collections;
+                                     if (const int ms = collection_ms.load())
+                                         std::this_thread::sleep_for(std::chrono::milliseconds(ms));
                                      return test_support::sample_snapshot();
                                  },
                                  clock, 0ms};
@@ -99,6 +102,9 @@ TEST_CASE("the landing page shows the version, libvirt status and domain count, 
 TEST_CASE("twenty concurrent scrapes share collections instead of each running one")
 {
     Rig rig;
+    // A collection as slow as a real one: the scrapes then overlap it. (An instant one let a loaded
+    // machine serve the twenty one after another, each with a collection of its own: CI saw 20 once.)
+    rig.collection_ms = 200;
     std::vector<std::thread> clients;
     std::atomic<int> ok{0};
     for (int i = 0; i < 20; ++i)

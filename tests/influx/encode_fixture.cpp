@@ -15,7 +15,9 @@
 
 #include "support/fixture_snapshots.hpp"
 #include "support/line_protocol_reader.hpp"
+#include "influx/guest_fs_lines.hpp"
 #include "influx/measurements.hpp"
+#include "influx/pool_lines.hpp"
 #include "util/json_writer.hpp"
 
 using namespace influx;
@@ -92,7 +94,10 @@ int decode_file(const char* path)
 int field_table()
 {
     std::cout << "| measurement | field | type | source |\n|---|---|---|---|\n";
-    for (const auto& f : field_catalog())
+    auto fields = field_catalog();
+    for (auto& f : guest_fs_field_catalog()) fields.push_back(std::move(f));
+    for (auto& f : pool_field_catalog()) fields.push_back(std::move(f));
+    for (const auto& f : fields)
         std::cout << "| `" << f.measurement << "` | `" << f.field << "` | " << f.type << " | " << f.source << " |\n";
     return 0;
 }
@@ -108,10 +113,11 @@ int main(int argc, char** argv)
         return 2;
     }
     const auto first = test_support::sample_snapshot();
-    const MeasurementOptions sample_options{"hv1", {{"dc", "west 1"}}};
+    const MeasurementOptions sample_options{"hv1", {{"dc", "west 1"}}, config::all_measurements};
     print_points(measurements(first, nullptr, sample_options));
     print_points(measurements(test_support::sample_snapshot_later(), &first, sample_options));
-    const MeasurementOptions hostile_options{"hv \"1\",=\\", {{"env\\", "prod\n"}, {"zone", "a b,c=d"}}};
+    const MeasurementOptions hostile_options{
+        "hv \"1\",=\\", {{"env\\", "prod\n"}, {"zone", "a b,c=d"}}, config::all_measurements};
     print_points(measurements(test_support::hostile_snapshot(), nullptr, hostile_options));
     print_points(edge_points());
     return 0;

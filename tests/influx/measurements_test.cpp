@@ -15,7 +15,7 @@ using namespace influx;
 
 namespace {
 
-const MeasurementOptions options{"hv1", {{"dc", "west 1"}, {"name", "must-not-replace"}}};
+const MeasurementOptions options{"hv1", {{"dc", "west 1"}, {"name", "must-not-replace"}}, config::all_measurements};
 
 std::string joined(const std::vector<std::string>& lines)
 {
@@ -128,6 +128,8 @@ TEST_CASE("vm_totals equal the sums of vm_devices, over the devices that reporte
         for (const auto& t : p->tags)
             if (t.key == "devtype") devtype = t.value;
         for (const auto& f : p->fields) {
+            if (f.key == "capacity" || f.key == "allocation" || f.key == "physical") continue;  // sizes: no total
+            if (f.key.starts_with("limit_")) continue;                                          // limits: none either
             const std::string key = (devtype == "nic" ? "net_" : "disk_") + f.key;
             sums[key] += number(&f.value);
             reported.insert(key);
@@ -188,9 +190,40 @@ TEST_CASE("the field catalog lists every field of SPEC §3 exactly once per meas
         CHECK(by_measurement[std::string(f.measurement)].insert(std::string(f.field)).second);
         CHECK_FALSE(f.source.empty());
     }
+    std::set<std::string> job_fields;
+    for (const auto& f : by_measurement["vm_metrics"])
+        if (f.starts_with("job_")) job_fields.insert(f);
+    std::erase_if(by_measurement["vm_metrics"], [](const std::string& f) { return f.starts_with("job_"); });
     CHECK(by_measurement["vm_metrics"] == std::set<std::string>{"state", "cpus", "maxmem", "mem", "cputime"});
+    CHECK(job_fields.size() == 19);
+    CHECK(job_fields.contains("job_type"));
+    CHECK(job_fields.contains("job_data_processed"));
     CHECK(by_measurement["vm_features"] == std::set<std::string>{"cpu_usage", "memrate", "memangle", "net_rxrate",
                                                                  "net_txrate", "disk_rdrate", "disk_wrrate"});
-    CHECK(by_measurement["vm_devices"].size() == 13);
-    CHECK(by_measurement["vm_totals"].size() == 27);
+    CHECK(by_measurement["vm_devices"].size() == 20 + 19);  // + the I/O limits (stats group block_iotune)
+    CHECK(by_measurement["vm_totals"].size() == 38);
+    CHECK(by_measurement["vm_vcpus"] == std::set<std::string>{"state", "cputime", "wait", "delay", "host_cpu"});
+    CHECK(by_measurement.size() == 6);
+}
+
+TEST_CASE("vm_metrics carries job_* fields while a job runs, in libvirt's units, and none without one")
+{
+    auto snap = test_support::sample_snapshot();
+    collect::JobSample job;
+    job.type = 2;
+    job.operation = 8;
+    job.time_elapsed = 12345;
+    job.data_processed = 400;
+    snap.domains[0].job = job;
+    const auto points = measurements(snap, nullptr, options);
+    const auto with = find(points, "vm_metrics", snap.domains[0].name);
+    REQUIRE(with.size() == 1);
+    CHECK(number(field(*with[0], "job_type")) == 2);
+    CHECK(number(field(*with[0], "job_operation")) == 8);
+    CHECK(number(field(*with[0], "job_time_elapsed")) == 12345);
+    CHECK(number(field(*with[0], "job_data_processed")) == 400);
+    CHECK_FALSE(field(*with[0], "job_data_total"));
+    const auto without = find(points, "vm_metrics", snap.domains[1].name);
+    REQUIRE(without.size() == 1);
+    for (const auto& f : without[0]->fields) CHECK_FALSE(f.key.starts_with("job_"));
 }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -69,6 +70,7 @@ struct Rig {
     FakeServer server;
     config::PushConfig config;
     std::size_t lines_per_interval = 4;
+    std::function<void()> while_producing;  // called inside each collection, before its lines exist
 
     Rig()
     {
@@ -88,6 +90,7 @@ struct Rig {
     std::unique_ptr<influx::Pusher> pusher()
     {
         auto produce = [this](const collect::Snapshot& s, const collect::Snapshot*) {
+            if (while_producing) while_producing();
             std::vector<std::string> lines;
             for (std::size_t i = 0; i < lines_per_interval; ++i)
                 lines.push_back("m,seq=" + std::to_string(s.sequence) + ",i=" + std::to_string(i) + " v=1i");
@@ -246,6 +249,69 @@ TEST_CASE("stop delivers what is queued when the server answers")
     CHECK(eventually([&] { return p->stats().queued_lines == rig.lines_per_interval; }));
     p->stop();
     CHECK(rig.server.count() == rig.lines_per_interval);
+}
+
+TEST_CASE("stop delivers the spool too while the server answers, so nothing waits for a start that may not come")
+{
+    const test_support::TempDir temp;
+    Rig rig;
+    rig.config.spool_dir = temp.root().string();
+    rig.config.buffer_max_lines = 8;
+    std::atomic<bool> down{true};
+    rig.server.answer = [&](const auto&) {
+        return down ? result(Outcome::network_error, 0, "refused") : result(Outcome::ok, 204, "");
+    };
+    auto p = rig.pusher();
+    p->start();
+    CHECK(eventually([&] { return p->stats().spooled_lines >= 24; }));
+    p->pause();  // from here only stop() sends: the running loop cannot replay the spool first
+    down = false;
+    const auto before = p->stats();
+    p->stop();
+    const auto after = p->stats();
+    CHECK(after.spooled_lines == 0);
+    CHECK(after.queued_lines == 0);
+    CHECK(after.lines_dropped == 0);
+    CHECK(rig.server.count() >= before.spooled_lines + before.queued_lines);
+    CHECK(no_duplicates(rig.server.accepted));
+}
+
+TEST_CASE("a collection under way at stop is delivered whole, not left behind in memory")
+{
+    Rig rig;
+    rig.config.interval = 10000ms;   // one interval only: the first collection is immediate
+    rig.config.batch_max_lines = 2;  // the interval overflows a buffer of 3: part spilled, part queued
+    rig.config.buffer_max_lines = 3;
+    const test_support::TempDir temp;
+    rig.config.spool_dir = temp.root().string();
+    std::mutex mu;
+    std::condition_variable cv;
+    bool producing = false;
+    bool release = false;
+    rig.while_producing = [&] {
+        std::unique_lock lock(mu);
+        producing = true;
+        cv.notify_all();
+        cv.wait(lock, [&] { return release; });
+    };
+    auto p = rig.pusher();
+    p->start();
+    {
+        std::unique_lock lock(mu);
+        REQUIRE(cv.wait_for(lock, 5s, [&] { return producing; }));
+    }
+    std::thread stopper([&] { p->stop(); });
+    std::this_thread::sleep_for(50ms);  // time enough for a sender told to stop to drain and leave
+    {
+        std::lock_guard lock(mu);
+        release = true;
+    }
+    cv.notify_all();
+    stopper.join();
+    const auto s = p->stats();
+    CHECK(rig.server.count() + s.spooled_lines == rig.lines_per_interval);
+    CHECK(s.lines_dropped == 0);
+    CHECK(s.queued_lines == 0);
 }
 
 TEST_CASE("a paused pusher neither collects nor sends until resumed")

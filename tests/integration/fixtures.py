@@ -33,7 +33,10 @@ def workdir(prefix):
 
 
 def _yaml_value(value):
-    """A scalar as the configuration files have it: strings double-quoted (JSON escapes are YAML's)."""
+    """A value as the configuration files have it: strings double-quoted (JSON escapes are YAML's), lists
+    in flow style."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -41,14 +44,21 @@ def _yaml_value(value):
     return json.dumps(str(value))
 
 
+def _yaml_setting(key, value, indent):
+    """One setting's line, or a sub-map's block (a dict value: `guest_agent: {enabled: ...}`)."""
+    if isinstance(value, dict):
+        return f"{indent}{key}:\n" + "".join(_yaml_setting(k, v, indent + "  ") for k, v in value.items())
+    return f"{indent}{key}: {_yaml_value(value)}\n"
+
+
 def exporter_config(path, libvirt=None, web=None, push=None, extra=""):
     """Writes an exporter configuration file at `path` and returns the path. Each of libvirt, web and push
-    is a dict of that section's settings, written in this order; `extra` is appended as it is (more
+    is a dict of that section's settings (a dict value is a sub-map), written in this order; `extra` is appended as it is (more
     settings of the last section, indented by two spaces, or whole sections)."""
     text = ""
     for section, settings in (("libvirt", libvirt), ("web", web), ("push", push)):
         if settings:
-            text += f"{section}:\n" + "".join(f"  {k}: {_yaml_value(v)}\n" for k, v in settings.items())
+            text += f"{section}:\n" + "".join(_yaml_setting(k, v, "  ") for k, v in settings.items())
     with open(path, "w") as f:
         f.write(text + extra)
     return path
@@ -285,8 +295,11 @@ class SessionLibvirtd:
 class InfluxDB(Process):
     """InfluxDB 1.x (Debian `influxdb`) with every port on loopback and its data in a temp dir."""
 
-    def __init__(self, workdir, database="vms", port=None):
+    def __init__(self, workdir, database="vms", port=None, collectd_port=None):
+        """collectd_port: also listen for collectd's network protocol there (UDP, loopback), into database
+        "collectd" (bench/interval_compare.py)."""
         self.port = port or free_port()
+        self.collectd_port = collectd_port
         self.rpc_port = free_port()
         self.dir = tempfile.mkdtemp(prefix="influxd-", dir=workdir)
         self.database = database
@@ -309,6 +322,14 @@ bind-address = "127.0.0.1:{self.rpc_port}"
   enabled = false
 [continuous_queries]
   enabled = false
+""")
+            if collectd_port:
+                f.write(f"""[[collectd]]
+  enabled = true
+  bind-address = "127.0.0.1:{collectd_port}"
+  database = "collectd"
+  typesdb = "/usr/share/collectd/types.db"
+  read-buffer = 16777216
 """)
         self.url = f"http://127.0.0.1:{self.port}"
         self.start()

@@ -86,6 +86,16 @@ def main():
         status, body = write(influx, "probe", line)
         return status, body
 
+    # The README's field table is the catalog's, as the encoder's tables make it.
+    p = subprocess.run([encode_fixture, "--field-table"], capture_output=True, text=True, timeout=60)
+    with open(os.path.join(source_dir, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    begin, end = "<!-- push field table: begin -->\n", "<!-- push field table: end -->"
+    in_readme = readme[readme.find(begin) + len(begin):readme.find(end)] if begin in readme else None
+    tap.check(p.returncode == 0 and in_readme == p.stdout,
+              "README's push field table is encode_fixture --field-table's (regenerate it after a table change)",
+              f"README has:\n{in_readme}\nthe tables give:\n{p.stdout}")
+
     influx = InfluxDB(work, database="lp")
     try:
         influx.query('CREATE DATABASE "probe"')

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The push path against a real InfluxDB 1.6 (v1 API): after N intervals every measurement has the
-expected number of points, vm_totals equals the sum of vm_devices, values match --once; and the push
-counters appear on /metrics.
+expected number of points, vm_totals equals the sum of vm_devices, values match --once (every field issue 21
+added: between a --once before the pushes and one after them, equal when the values do not move), every
+field has the README table's type; and the push counters appear on /metrics. The exporter and both --once
+runs collect the optional stats groups too, so that vm_extra has fields where libvirt reports them.
 
 Usage: influx_push.py EXPORTER SOURCE_DIR [--uri URI]   (default: the test driver's demo node)
 """
@@ -12,7 +14,10 @@ import sys
 import time
 
 from fixtures import Exporter, InfluxDB, exporter_config, http_get, influxql_string, metric, wait_until, workdir
+from push_fields import ADDED, expected_points, mismatches, readme_field_types
 from tap import Tap
+
+GROUPS = ["state", "cpu_total", "balloon", "vcpu", "interface", "block", "perf", "iothread", "memory", "dirtyrate", "vm"]
 
 def main():
     exporter_bin, source_dir = sys.argv[1], sys.argv[2]
@@ -23,12 +28,18 @@ def main():
 
 
     influx = InfluxDB(work)
-    cfg = exporter_config(os.path.join(work, "exporter.yaml"), push={
+    cfg = exporter_config(os.path.join(work, "exporter.yaml"), libvirt={"stats_groups": GROUPS}, push={
         "url": influx.url, "database": influx.database, "interval": 1, "batch_max_sec": 0.2, "host_tag": "hv-test"})
+
+    def run_once():
+        p = subprocess.run([exporter_bin, "--once", "--config", cfg, "--libvirt.uri", uri], capture_output=True,
+                           text=True, timeout=60)
+        assert p.returncode == 0, p.stderr[-2000:]
+        return {d["name"]: d for d in json.loads(p.stdout)["domains"]}
+
+    once = run_once()  # before the exporter's first collection
     exp = Exporter(exporter_bin, work, uri, ["--config", cfg])
     try:
-        once = {d["name"]: d for d in json.loads(subprocess.run(
-            [exporter_bin, "--once", "--libvirt.uri", uri], capture_output=True, text=True, timeout=60).stdout)["domains"]}
         running = [d for d in once.values() if d["id"] >= 0]
         nics = sum(len(d["nics"]) for d in running)
         disks = sum(len(d["disks"]) for d in running)
@@ -71,6 +82,50 @@ def main():
                     assert cpus == d["vcpu"].get("current"), f"{name}: cpus {cpus}"
                 return True
             tap.run("vm_metrics values match --once", values_match_once)
+
+            after = run_once()  # after the last push (the exporter is stopped)
+
+            def added_fields_match_once():
+                problems, compared, by_measurement = [], 0, {}
+                for name, d in once.items():
+                    before_points = expected_points(d)
+                    after_points = expected_points(after.get(name, d))
+                    for key in sorted(before_points.keys() | after_points.keys()):
+                        measurement, tags = key
+                        where = " AND ".join([f'"name"={influxql_string(name)}'] +
+                                             [f'"{k}"={influxql_string(v)}' for k, v in tags])
+                        series = influx.query(f'SELECT * FROM "{measurement}" WHERE {where} ORDER BY time DESC LIMIT 1')
+                        if not series:
+                            problems.append(f"{name} {measurement} {tags}: no point")
+                            continue
+                        got = dict(zip(series[0]["columns"], series[0]["values"][0]))
+                        b, a = before_points.get(key, {}), after_points.get(key, {})
+                        problems += [f"{name} {measurement} {tags}: {m}" for m in mismatches(got, b, a)]
+                        # An added field --once did not have is not written (never a 0 in its place).
+                        problems += [f"{name} {measurement} {tags}: {f} = {got[f]!r}, --once has none"
+                                     for f in ADDED.get(measurement, ()) if f not in b and f not in a
+                                     and got.get(f) is not None]
+                        compared += len(b.keys() | a.keys())
+                        by_measurement[measurement] = by_measurement.get(measurement, 0) + len(b.keys() | a.keys())
+                assert compared > 0 and not problems, "\n".join(problems[:20])
+                print(f"# {compared} added field values compared with --once: {sorted(by_measurement.items())}")
+                return True
+            tap.run("every field issue 21 added (vm_devices disk, vm_totals, vm_vcpus, vm_extra) equals --once",
+                    added_fields_match_once)
+
+            def field_types_are_the_readme_tables():
+                table = readme_field_types(source_dir)
+                problems = []
+                for measurement in ("vm_metrics", "vm_features", "vm_devices", "vm_totals", "vm_vcpus", "vm_extra"):
+                    for s in influx.query(f'SHOW FIELD KEYS FROM "{measurement}"'):
+                        for field, kind in s["values"]:
+                            want = "float" if measurement == "vm_extra" else table.get((measurement, field))
+                            if kind != want:
+                                problems.append(f"{measurement}.{field}: {kind} in InfluxDB, {want} in the README")
+                old = {k for k in table if k[0] in ("vm_metrics", "vm_features", "vm_devices", "vm_totals")}
+                assert old and not problems, "\n".join(problems)
+                return True
+            tap.run("every field InfluxDB holds has the type of the README's field table", field_types_are_the_readme_tables)
 
             def tags():
                 series = influx.query('SHOW TAG VALUES FROM "vm_metrics" WITH KEY IN ("VMID", "host", "name")')[0]

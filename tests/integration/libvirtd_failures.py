@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """libvirtd frozen (SIGSTOP) and restarted under a running exporter: /metrics keeps answering within
-scrape_timeout + 1 s and says what it knows (libvirt_up 0 or stale), and becomes fresh again by itself.
+scrape_timeout + 1 s and says what it knows (libvirt_up 0 or stale), and becomes fresh again by itself;
+SIGTERM while it is frozen ends the exporter within a bounded time.
 Uses a private unprivileged libvirtd serving the test driver over real RPC.
 
 Usage: libvirtd_failures.py EXPORTER SOURCE_DIR
@@ -10,7 +11,7 @@ import signal
 import sys
 import time
 
-from fixtures import Exporter, SessionLibvirtd, exporter_config, http_get, metric, wait_until, workdir
+from fixtures import Exporter, SessionLibvirtd, exporter_config, http_get, metric, scaled, wait_until, workdir
 from tap import Tap
 
 def main():
@@ -69,6 +70,20 @@ def main():
         daemon.start()
         tap.run("after a libvirtd restart the exporter reconnects by itself",
                 lambda: wait_until(lambda: fresh_and_up(exp), 30, "libvirt_up 1 after restart"))
+
+        # SIGTERM while libvirtd is frozen: a collection and the reconnect wait on it, and libvirt cannot
+        # cancel a call, so the teardown is bounded (libvirt.timeout + web.scrape_timeout), not joined.
+        daemon.signal(signal.SIGSTOP)
+        time.sleep(1.1)
+        timed_scrape(exp)  # starts a collection that waits on the frozen daemon
+        start = time.monotonic()
+        code = exp.stop(timeout=30)
+        took = time.monotonic() - start
+        daemon.signal(signal.SIGCONT)
+        bound = scaled(2 + SCRAPE_TIMEOUT) + 2
+        tap.check(code == 0 and took <= bound, f"SIGTERM with libvirtd frozen: exits 0 within {bound:.0f} s "
+                  f"(exit {code} after {took:.1f} s)", exp.output()[-2000:])
+        tap.check("exiting without them" in exp.output(), "the exit says calls were left waiting on libvirtd")
     finally:
         code = exp.stop()
         daemon.stop()

@@ -8,7 +8,10 @@ Usage: push_apis.py EXPORTER SOURCE_DIR
 """
 import gzip
 import http.server
+import json
 import os
+import signal
+import subprocess
 import shutil
 import sys
 import threading
@@ -16,6 +19,7 @@ import time
 import urllib.parse
 
 from fixtures import Exporter, Process, exporter_config, free_port, http_get, metric, wait_until, workdir
+from push_fields import expected_points, mismatches
 from tap import Tap
 
 def main():
@@ -155,6 +159,52 @@ def main():
                 return status == 200 and body.count(b'"device"') >= 5
             tap.run("v2 to VictoriaMetrics: vm_devices per NIC with devtype and device tags",
                     lambda: wait_until(devices, 30, "vm_devices series"))
+
+            def run_once():
+                p = subprocess.run([exporter_bin, "--once", "--libvirt.uri", uri], capture_output=True, text=True,
+                                   timeout=60)
+                return {d["name"]: d for d in json.loads(p.stdout)["domains"]}
+
+            def added_fields_match_once(before):
+                # Every series of the measurements, with its newest value (VictoriaMetrics names a field
+                # <measurement>_<field> and keeps the tags as labels), read while the exporter is stopped,
+                # between the --once before and the one after.
+                exp.signal(signal.SIGSTOP)
+                try:
+                    time.sleep(0.5)
+                    status, _, body = http_get(vm_url + "/api/v1/export?" + urllib.parse.urlencode(
+                        {"match[]": '{__name__=~"vm_(devices|totals|vcpus|extra)_.*"}'}))
+                    after = run_once()
+                finally:
+                    exp.signal(signal.SIGCONT)
+                assert status == 200, status
+                newest = {}
+                for line in body.decode().splitlines():
+                    series = json.loads(line)
+                    labels = dict(series["metric"])
+                    metric_name = labels.pop("__name__")
+                    newest[(metric_name, frozenset(labels.items()))] = series["values"][
+                        series["timestamps"].index(max(series["timestamps"]))]
+                problems, compared = [], 0
+                for name, d in before.items():
+                    b_points, a_points = expected_points(d), expected_points(after.get(name, d))
+                    for key in b_points.keys() | a_points.keys():
+                        measurement, tags = key
+                        b, a = b_points.get(key, {}), a_points.get(key, {})
+                        wanted = {("name", name), *tags}
+                        got = {metric_name[len(measurement) + 1:]: value
+                               for (metric_name, labels), value in newest.items()
+                               if metric_name.startswith(measurement + "_") and wanted <= labels}
+                        problems += [f"{name} {measurement} {tags}: {m}" for m in mismatches(got, b, a)]
+                        compared += len(b.keys() | a.keys())
+                assert compared > 0 and not problems, "\n".join(problems[:20])
+                return True
+            once_before = run_once()
+            time.sleep(2.5)  # pushes after it
+            wait_until(lambda: http_get(vm_url + "/api/v1/series?" + urllib.parse.urlencode(
+                {"match[]": "vm_vcpus_cputime"}))[2].count(b'"vcpu"') > 0, 30, "vm_vcpus series")
+            tap.run("v2 to VictoriaMetrics: every field issue 21 added (vm_devices disk, vm_totals, vm_vcpus, vm_extra) "
+                    "equals --once", lambda: added_fields_match_once(once_before))
         finally:
             exp.stop()
     finally:

@@ -7,6 +7,7 @@
 #include "prom/exposition.hpp"
 #include "prom/families.hpp"
 #include "support/exposition_parser.hpp"
+#include "support/sample_pools.hpp"
 #include "support/sample_snapshot.hpp"
 #include "support/stats_fixture.hpp"
 
@@ -42,6 +43,7 @@ prom::Scrape scrape_of(collect::Snapshot s)
     scrape.status.cache = {10, 3, 1, 3};
     scrape.status.version = "test";
     scrape.status.instrumentation = &fixed_instrumentation();
+    scrape.pools = test_support::sample_pools();
     return scrape;
 }
 
@@ -177,4 +179,37 @@ TEST_CASE("libvirt_versions_info names the running hypervisor, libvirtd and the 
     down.versions = {};
     fs = families_of(scrape_of(down));
     CHECK(find_family(fs, "libvirt_versions_info") == nullptr);
+}
+
+TEST_CASE("storage pools: values of answered pools, info and timed_out of every pool, and the failed count")
+{
+    const auto fs = families_of(scrape_of(test_support::sample_snapshot()));
+    const auto* capacity = find_family(fs, "libvirt_storage_pool_capacity_bytes");
+    REQUIRE(capacity != nullptr);
+    REQUIRE(capacity->samples.size() == 1);  // the pool that never answered has no values
+    CHECK(*capacity->samples[0].label("storage_pool") == "images");
+    CHECK(capacity->samples[0].value == 107374182400.0);
+    CHECK(find_family(fs, "libvirt_storage_pool_available_bytes")->samples[0].value == 85899345920.0);
+    CHECK(find_family(fs, "libvirt_storage_pool_allocation_bytes")->samples[0].value == 21474836480.0);
+    CHECK(find_family(fs, "libvirt_storage_pool_state")->samples[0].value == 2);
+    const auto* info = find_family(fs, "libvirt_storage_pool_info");
+    REQUIRE(info != nullptr);
+    REQUIRE(info->samples.size() == 2);
+    CHECK(*info->samples[0].label("target_path") == "/var/lib/libvirt/images");
+    CHECK(*info->samples[1].label("storage_pool") == "nfs \"share\"");
+    CHECK(*info->samples[1].label("type") == "netfs");
+    const auto* timed_out = find_family(fs, "libvirt_storage_pool_timed_out");
+    REQUIRE(timed_out != nullptr);
+    CHECK(timed_out->samples[0].value == 0);
+    CHECK(timed_out->samples[1].value == 1);
+    CHECK(find_family(fs, "virt_exporter_storage_pools_failed")->samples[0].value == 1);
+}
+
+TEST_CASE("with libvirt.storage_pools off no pool family is written")
+{
+    auto scrape = scrape_of(test_support::sample_snapshot());
+    scrape.pools = {};
+    const auto fs = families_of(scrape);
+    CHECK(find_family(fs, "libvirt_storage_pool_info") == nullptr);
+    CHECK(find_family(fs, "virt_exporter_storage_pools_failed") == nullptr);
 }

@@ -82,6 +82,64 @@ public:
         return answer("block", d, dev);
     }
 
+    // Storage pools: listed in order; info and XML by uuid. A pool in `failing_pools` throws from
+    // storage_pool_info; `on_call` sees "pool_info:<uuid>" first (a test can block there).
+    std::vector<virt::StoragePoolRef> pools;
+    std::map<std::string, virt::StoragePoolInfo> pool_info;  // uuid → info
+    std::map<std::string, std::string> pool_xml;             // uuid → XML
+    std::set<std::string> failing_pools;                     // uuids
+    std::vector<virt::StoragePoolRef> list_storage_pools() override
+    {
+        count("pool_list");
+        if (!up) throw virt::Error(virt::ErrorKind::disconnected, "not connected");
+        if (failing.contains("pool_list")) throw virt::Error(virt::ErrorKind::other, "listing failed");
+        return pools;
+    }
+    virt::StoragePoolInfo storage_pool_info(const virt::StoragePoolRef& p) override
+    {
+        count("pool_info:" + p.uuid);
+        if (failing_pools.contains(p.uuid)) throw virt::Error(virt::ErrorKind::other, "no pool " + p.name);
+        return pool_info[p.uuid];
+    }
+    std::string storage_pool_xml(const virt::StoragePoolRef& p) override
+    {
+        count("pool_xml");
+        auto it = pool_xml.find(p.uuid);
+        if (it == pool_xml.end()) throw virt::Error(virt::ErrorKind::other, "no XML for " + p.name);
+        return it->second;
+    }
+    // "job:uuid" answers come from `answers`; the job type from job_types (uuid → virDomainJobType, 0 when
+    // absent). `on_job_call` runs inside job_stats() before it answers (a test may block it there).
+    std::map<std::string, int> job_types;
+    std::function<void(const virt::DomainRef&)> on_job_call;
+    virt::JobStats job_stats(const virt::DomainRef& d) override
+    {
+        if (on_job_call) on_job_call(d);
+        auto params = answer("job", d, "");
+        const auto it = job_types.find(d.uuid);
+        return {it == job_types.end() ? 0 : it->second, std::move(params)};
+    }
+
+    // "guest_fs:uuid" answers come from `answers`; `on_call` sees "guest_fs" first (a test may block there).
+    std::vector<virt::TypedParam> guest_filesystems(const virt::DomainRef& d) override
+    {
+        return answer("guest_fs", d, "");
+    }
+
+    // "placement" (counted and failing like the per-domain calls) answers from `placements` (uuid →
+    // answer, empty when absent); "iotune:uuid:dev" answers come from `answers`.
+    std::map<std::string, std::vector<virt::VcpuPlacement>> placements;
+    std::vector<virt::VcpuPlacement> vcpu_placement(const virt::DomainRef& d) override
+    {
+        answer("placement", d, "");
+        const auto it = placements.find(d.uuid);
+        return it == placements.end() ? std::vector<virt::VcpuPlacement>{} : it->second;
+    }
+    std::vector<virt::TypedParam> block_iotune(const virt::DomainRef& d, const std::string& dev) override
+    {
+        return answer("iotune", d, dev);
+    }
+
     int count_of(const std::string& call) const
     {
         std::lock_guard lock(mu);

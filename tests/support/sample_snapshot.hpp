@@ -26,6 +26,13 @@ inline collect::Snapshot sample_snapshot()
     }
     s.groups.back().success = false;
     s.groups.back().error = "virDomainBlockStats failed";
+    for (unsigned g : {virt::stats_vcpu_placement, virt::stats_block_iotune}) {  // on: one-42 has their values
+        GroupStatus st;
+        st.group = g;
+        st.duration = std::chrono::milliseconds(1);
+        st.per_domain = true;
+        s.groups.push_back(st);
+    }
 
     auto devices = std::make_shared<DomainDevices>();
     devices->name = "one-42";
@@ -60,8 +67,9 @@ inline collect::Snapshot sample_snapshot()
     a.balloon.hugetlb_pgfail = 0;
     a.balloon.last_update = 1'699'999'990;
     a.vcpu = {2, 4};
-    a.vcpus.push_back({0, 1, 50'000'000'000ull, 1'000'000ull, 2'000'000ull});
-    a.vcpus.push_back({1, 1, 60'000'000'000ull, std::nullopt, std::nullopt});
+    // Host CPU and pinning: stats group vcpu_placement (vCPU 0 pinned to CPU 2, vCPU 1 free on 8 CPUs).
+    a.vcpus.push_back({0, 1, 50'000'000'000ull, 1'000'000ull, 2'000'000ull, 2, "2"});
+    a.vcpus.push_back({1, 1, 60'000'000'000ull, std::nullopt, std::nullopt, 5, "0-7"});
     NicSample n;
     n.name = "vnet0";
     n.rx_bytes = 1000;
@@ -87,6 +95,8 @@ inline collect::Snapshot sample_snapshot()
     d.allocation = 1073741824;
     d.capacity = 10737418240ull;
     d.physical = 1073741824;
+    d.iotune[static_cast<std::size_t>(IoTuneLimit::total_bytes_sec)] = 10485760;  // stats group block_iotune
+    d.iotune[static_cast<std::size_t>(IoTuneLimit::read_iops_sec)] = 200;
     a.disks.push_back(d);
     a.extra.push_back({"perf.cmt", 1234});
     a.extra.push_back({"iothread.1.poll-max-ns", 32768});

@@ -45,6 +45,9 @@ TEST_CASE("each DomainSource call is counted under the libvirt API that does its
     CHECK(calls_line(registry, "virDomainGetXMLDesc") == "1");
     CHECK(calls_line(registry, "virDomainGetInfo") == "1");
     CHECK(calls_line(registry, "virDomainListGetStats") == "0");
+    // The test driver lacks virDomainGetJobStats: the call is made (and counted) and says unsupported.
+    CHECK_THROWS_AS(conn->job_stats(records.front().domain), virt::Error);
+    CHECK(calls_line(registry, "virDomainGetJobStats") == "1");
 }
 
 TEST_CASE("a split collection (libvirt.parallel > 1) is counted as virDomainListGetStats")

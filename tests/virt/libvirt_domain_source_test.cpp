@@ -184,6 +184,18 @@ TEST_CASE("block_stats works for a CD-ROM and a SATA disk")
     CHECK(has(node.conn->block_stats(node.ref("db-primary"), "sdb"), "rd.reqs"));
 }
 
+TEST_CASE("job_stats on libvirt's test driver, which lacks virDomainGetJobStats, fails as unsupported")
+{
+    DemoNode node;
+    try {
+        node.conn->job_stats(node.ref("db-primary"));
+        FAIL("expected an error");
+    } catch (const virt::Error& e) {
+        CHECK(e.kind() == ErrorKind::unsupported);
+        CHECK(std::string(e.what()).find("virDomainGetJobStats(db-primary)") == 0);
+    }
+}
+
 TEST_CASE("domain_xml returns the live definition with the nova metadata")
 {
     DemoNode node;

@@ -17,10 +17,12 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from fixtures import Exporter, InfluxDB, influxql_string, metric, wait_until, workdir  # noqa: E402
+from fixtures import InfluxDB, influxql_string, metric, wait_until, workdir  # noqa: E402
 from tap import Tap  # noqa: E402
 
-URI = "qemu:///system"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guests import Dump, pushing_exporter, qemu_pid, stop_all, value, virsh  # noqa: E402
+
 STATE = os.environ.get("HV_STATE_DIR", "/tmp/virt-exporter-hv")
 NIC_MAC = "52:54:00:ee:00:12"
 NIC_XML = f"<interface type='ethernet'><mac address='{NIC_MAC}'/><target dev='vxt1n2'/><model type='virtio'/>" \
@@ -37,10 +39,6 @@ tap = Tap()
 work = workdir("vexp-life-")
 
 
-def virsh(*args, timeout=60, check=True):
-    return subprocess.run(["virsh", "-q", "-c", URI, *args], capture_output=True, text=True, timeout=timeout,
-                          check=check)
-
 
 def virsh_with_file(cmd, domain, xml):
     path = os.path.join(work, "device.xml")
@@ -55,30 +53,11 @@ def has_series(text, family, **labels):
     return any(all(w in line for w in want) for line in text.splitlines() if line.startswith(family + "{"))
 
 
-def value(text, family, domain):
-    m = re.search(r'^%s\{[^}]*domain="%s"[^}]*\} (\S+)$' % (re.escape(family), re.escape(domain)), text, re.M)
-    return float(m.group(1)) if m else None
-
 
 influx = InfluxDB(work)
-cfg = os.path.join(work, "exporter.yaml")
-with open(cfg, "w") as f:
-    # A TTL far beyond the test: only domain events can make the cache see a hot-plugged device.
-    f.write(f"""libvirt:
-  device_cache_ttl: 3600
-  reconnect_backoff_min: 1
-  reconnect_backoff_max: 2
-web:
-  scrape_timeout: 5
-push:
-  url: "{influx.url}"
-  database: "{influx.database}"
-  interval: 1
-  batch_max_sec: 0.2
-""")
-exp = Exporter(exporter_bin, work, URI, ["--config", cfg])
-
-
+# A TTL far beyond the test: only domain events can make the cache see a hot-plugged device.
+exp = pushing_exporter(exporter_bin, work, influx, libvirt={"device_cache_ttl": 3600, "reconnect_backoff_min": 1,
+                                                           "reconnect_backoff_max": 2})
 scrape = exp.metrics
 
 
@@ -132,14 +111,8 @@ def unplug():
 
 def long_job():
     """A core dump into a FIFO read slowly keeps vexp-test-1 in an async job (paused, reason dumping)."""
-    fifo = os.path.join(work, "dump.fifo")
-    os.mkfifo(fifo)
-    reader = subprocess.Popen([sys.executable, "-c", "import sys,time\nf=open(sys.argv[1],'rb')\n"
-                               "while f.read(65536): time.sleep(0.05)\n", fifo], start_new_session=True)
-    dump = subprocess.Popen(["virsh", "-q", "-c", URI, "dump", "vexp-test-1", fifo], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    dump = Dump("vexp-test-1", work, 65536 / 0.05)
     try:
-        wait_until(lambda: "Dump" in virsh("domjobinfo", "vexp-test-1").stdout, 20, "the dump job to start")
         before = scrape()
         text = fresh_scrape()
         tap.check(value(text, "libvirt_domain_info_state", "vexp-test-1") == 3 and
@@ -151,23 +124,9 @@ def long_job():
                   value(before, "libvirt_domain_info_cpu_time_seconds_total", "vexp-test-2"),
                   "the other guests' counters keep moving")
     finally:
-        virsh("domjobabort", "vexp-test-1", check=False)
-        for p in (dump, reader):
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        dump.finish(abort=True)
     wait_until(lambda: value(fresh_scrape(), "libvirt_domain_info_state", "vexp-test-1") == 1, 20,
                "vexp-test-1 running again after the aborted dump")
-
-
-def qemu_pid(domain):
-    with open(f"/run/libvirt/qemu/{domain}.pid") as f:
-        pid = int(f.read().strip())
-    with open(f"/proc/{pid}/cmdline", "rb") as f:
-        assert f"guest={domain},".encode() in f.read(), f"pid {pid} is not {domain}'s QEMU"
-    return pid
 
 
 def stuck_guest():
@@ -278,10 +237,5 @@ try:
     exp.signal(signal.SIGTERM)
     tap.check(exp.proc.wait(30) == 0, "exporter exits 0 on SIGTERM")
 finally:
-    exp.stop()
-    influx.stop()
-    if tap.failed:
-        print("# exporter log (tail):")
-        for line in exp.output().splitlines()[-30:]:
-            print(f"#   {line}")
+    stop_all(tap, exp, influx)
 sys.exit(tap.done())

@@ -43,7 +43,9 @@ IGNORED = re.compile(
 GUEST_BALLOON = {"swap_in", "swap_out", "major_fault", "minor_fault", "unused", "available", "usable",
                  "last-update", "disk_caches", "hugetlb_pgalloc", "hugetlb_pgfail"}
 # Read live from QEMU's /proc/PID at each call and not monotonic: it may dip between the two reads.
-RSS_TOLERANCE_KIB = 2048  # ~1 % of these guests' RSS; a unit error (bytes vs KiB) is still 1024x off
+# ~3 % of these guests' RSS: seconds after boot it grew by 2 MiB between two reads a second apart (CI saw
+# 2084 KiB past the later read once); a unit error (bytes vs KiB) is still 1024x off.
+RSS_TOLERANCE_KIB = 8192
 # libvirt 9.0 answers cpu.time/user/system for an inactive domain with libvirtd's own CPU time (it reads
 # /proc/self/stat when the domain has no PID); the exporter must not report it as the domain's.
 INACTIVE_BOGUS = re.compile(r"^cpu\.(time|user|system)$")

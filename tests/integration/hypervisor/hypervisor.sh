@@ -7,10 +7,15 @@
 #   hypervisor.sh up           start virtlogd and libvirtd unless a libvirtd already answers
 #   hypervisor.sh guests K     define and boot K guests vexp-test-1..K, plus one with a hostile name
 #                              (HV_HOSTILE=0 leaves it out), and wait until each reports balloon stats
-#   hypervisor.sh guest KEY NAME [--user-nic] [--backing] [--no-start]
+#   hypervisor.sh guest KEY NAME [--user-nic] [--backing] [--no-start] [--agent=run|none|frozen]
 #                              one guest: disks vexp-KEY-vd{a,b,c}.qcow2, taps vxtKEYn{0,1} (KEY: 1-4
 #                              chars, [a-z0-9]); --user-nic adds a third NIC of type 'user', --backing
-#                              puts vda on a backing image, --no-start only defines it (stays shut off)
+#                              puts vda on a backing image, --no-start only defines it (stays shut off);
+#                              --agent adds the guest agent's virtio-serial channel (org.qemu.guest_agent.0)
+#                              and an ext4 vdb the guest mounts on /mnt/data, and runs qemu-ga in the
+#                              guest (run), does not (none), or runs it and SIGSTOPs it at once (frozen)
+#   hypervisor.sh pool NAME    define, build and start a `dir` storage pool vexp-NAME with its target in
+#                              $STATE/pool-NAME and a 1 MiB file in it (`down` removes every vexp-* pool)
 #   hypervisor.sh stop-libvirtd  stop the libvirtd `up` started (guests keep running; `up` starts it again)
 #   hypervisor.sh down         remove every vexp-* guest, its disks, taps and QEMU logs, and the daemons `up`
 #                              started
@@ -23,7 +28,7 @@ set -euo pipefail
 STATE=${HV_STATE_DIR:-/tmp/virt-exporter-hv}
 URI=qemu:///system
 MODULES=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_balloon failover
-  net_failover virtio_net virtio_blk)
+  net_failover virtio_net virtio_blk virtio_console)
 # Spaces, both quotes, comma, '=', backslash, non-ASCII: libvirt accepts all of them ('/' and control
 # characters such as a newline it refuses). Starts with vexp- so that `down` and the checks find it.
 HOSTILE_NAME="vexp-hostile \"q\" 'a',b=c\\d ü"
@@ -136,6 +141,10 @@ build_initramfs() {  # once per state dir: $STATE/vmlinuz and $STATE/initramfs.c
   kver=$(kernel_version)
   rm -rf "$root" && mkdir -p "$root"/{bin,dev,proc,sys,lib/modules}
   cp /bin/busybox "$root/bin/busybox"
+  # qemu-ga (Debian's qemu-guest-agent) and the libraries ldd names, at the same paths, for --agent guests.
+  mkdir -p "$root/usr/sbin" "$root/tmp"
+  cp /usr/sbin/qemu-ga "$root/usr/sbin/qemu-ga"
+  for f in $(ldd /usr/sbin/qemu-ga | grep -o '/[^ ]*'); do mkdir -p "$root$(dirname "$f")" && cp -L "$f" "$root$f"; done
   # The guest's insmod takes plain .ko files: decompress those the kernel package ships compressed.
   # A module that is not found is built into the kernel (the script skips it in the guest too).
   for m in "${MODULES[@]}"; do
@@ -158,6 +167,16 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 for m in ${MODULES[*]}; do [ -f /lib/modules/\$m.ko ] && insmod /lib/modules/\$m.ko; done
 sleep 1
 for n in /sys/class/net/eth*; do [ -e "\$n" ] && ip link set "\$(basename \$n)" up; done
+agent=\$(sed -n 's/.*vexp_agent=\([a-z]*\).*/\1/p' /proc/cmdline)
+if [ -n "\$agent" ]; then
+  mkdir -p /mnt/data && mount -t ext4 /dev/vdb /mnt/data && echo "vexp data mounted"
+  port=\$(ls /dev/vport*p1 2>/dev/null | head -1)
+  if [ "\$agent" != none ] && [ -n "\$port" ]; then
+    /usr/sbin/qemu-ga -m virtio-serial -p "\$port" -f /tmp/qga.pid -t /tmp &
+    echo "vexp qemu-ga started on \$port (pid \$!)"
+    if [ "\$agent" = frozen ]; then sleep 2; kill -STOP \$! && echo "vexp qemu-ga frozen"; fi
+  fi
+fi
 echo "vexp guest up"
 while true; do
   for d in /dev/vda /dev/vdb /dev/vdc; do dd if=\$d of=/dev/null bs=64k count=8 iflag=direct 2>/dev/null; done
@@ -175,8 +194,8 @@ xml_text() { printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\
 
 # no_timer_check: under TCG on a loaded host the kernel's check that the IO-APIC timer ticks can fail and
 # panic the guest at boot ("IO-APIC + timer doesn't work!"); the check proves nothing about a virtual timer.
-guest_xml() {  # guest_xml NAME KEY USER_NIC BACKING
-  local name=$1 key=$2 user_nic=$3 backing=$4 disks="" nics="" d n
+guest_xml() {  # guest_xml NAME KEY USER_NIC BACKING AGENT
+  local name=$1 key=$2 user_nic=$3 backing=$4 agent=$5 disks="" nics="" channel="" cmdline="" d n
   for d in a b c; do
     disks+="
     <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$STATE/vexp-$key-vd$d.qcow2'/>"
@@ -193,13 +212,18 @@ guest_xml() {  # guest_xml NAME KEY USER_NIC BACKING
     nics+="
     <interface type='user'><model type='virtio'/><rom enabled='no'/></interface>"
   fi
+  if [ -n "$agent" ]; then
+    channel="
+    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+    cmdline=" vexp_agent=$agent"
+  fi
   cat <<XML
 <domain type='qemu'>
   <name>$(xml_text "$name")</name>
   <memory unit='MiB'>192</memory>
   <vcpu>2</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type><kernel>$STATE/vmlinuz</kernel>
-    <initrd>$STATE/initramfs.cpio.gz</initrd><cmdline>console=ttyS0 quiet no_timer_check</cmdline></os>
+    <initrd>$STATE/initramfs.cpio.gz</initrd><cmdline>console=ttyS0 quiet no_timer_check$cmdline</cmdline></os>
   <features><acpi/><apic/></features>
   <on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash>
   <metadata>
@@ -209,7 +233,7 @@ guest_xml() {  # guest_xml NAME KEY USER_NIC BACKING
         <nova:project uuid='7d2e4f6a8b0c4d1e9f3a5b7c9d1e3f5a'>vexp</nova:project></nova:owner>
     </nova:instance>
   </metadata>
-  <devices>$disks$nics
+  <devices>$disks$nics$channel
     <serial type='file'><source path='$STATE/vexp-$key.console'/><target port='0'/></serial>
     <memballoon model='virtio'><stats period='2'/></memballoon>
   </devices>
@@ -225,11 +249,12 @@ remove_domain() {  # remove_domain NAME: destroy + undefine, whatever state it i
 }
 
 define_guest() {  # define_guest KEY NAME [--user-nic] [--backing] [--no-start]
-  local key=$1 name=$2 user_nic=0 backing=0 start=1 d
+  local key=$1 name=$2 user_nic=0 backing=0 start=1 agent="" d
   shift 2
   for a in "$@"; do
     case $a in
       --user-nic) user_nic=1 ;; --backing) backing=1 ;; --no-start) start=0 ;;
+      --agent=run | --agent=none | --agent=frozen) agent=${a#--agent=} ;;
       *) log "unknown option $a"; return 2 ;;
     esac
   done
@@ -245,7 +270,13 @@ define_guest() {  # define_guest KEY NAME [--user-nic] [--backing] [--no-start]
     qemu-img create -q -f qcow2 "$STATE/vexp-$key-vda.qcow2" 32M
   fi
   for d in b c; do qemu-img create -q -f qcow2 "$STATE/vexp-$key-vd$d.qcow2" 32M; done
-  guest_xml "$name" "$key" $user_nic $backing >"$STATE/vexp-$key.xml"
+  if [ -n "$agent" ]; then  # vdb: an ext4 filesystem for the agent to report
+    rm -f "$STATE/vexp-$key-vdb.qcow2"
+    mkfs.ext4 -q -F -L vexp-data "$STATE/vexp-$key-vdb.raw" 32M
+    qemu-img convert -f raw -O qcow2 "$STATE/vexp-$key-vdb.raw" "$STATE/vexp-$key-vdb.qcow2"
+    rm -f "$STATE/vexp-$key-vdb.raw"
+  fi
+  guest_xml "$name" "$key" $user_nic $backing "$agent" >"$STATE/vexp-$key.xml"
   virsh_q define "$STATE/vexp-$key.xml" >/dev/null
   if [ $start = 1 ]; then virsh_q start "$name" >/dev/null; fi
 }
@@ -309,9 +340,32 @@ kill_orphan_guests() {  # QEMU processes of vexp-* guests whose libvirtd died, f
 
 vxt_taps() { ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^vxt' || true; }
 
+cmd_pool() {  # cmd_pool NAME: a real dir pool, read by the exporter with read-only calls only
+  local name=vexp-$1 dir=$STATE/pool-$1
+  remove_pool "$name"
+  mkdir -p "$dir"
+  virsh_q pool-define-as "$name" dir --target "$dir" >/dev/null
+  virsh_q pool-build "$name" >/dev/null
+  virsh_q pool-start "$name" >/dev/null
+  head -c 1048576 /dev/urandom >"$dir/payload.img"
+  virsh_q pool-refresh "$name" >/dev/null  # the fixture refreshes (read-write); the exporter never does
+  log "pool $name up in $dir"
+}
+
+remove_pool() {  # remove_pool NAME: destroy + undefine, whatever state it is in
+  virsh_q pool-destroy "$1" >/dev/null 2>&1 || true
+  virsh_q pool-undefine "$1" >/dev/null 2>&1 || true
+}
+
 cmd_down() {
-  local dom tap left failed=0
+  local dom pool tap left failed=0
   if answers; then
+    while IFS= read -r pool; do
+      pool=${pool%"${pool##*[![:space:]]}"}  # pool-list --name pads each name with spaces
+      [[ $pool == vexp-* ]] && remove_pool "$pool"
+    done < <(virsh_q pool-list --all --name 2>/dev/null || true)
+    left=$(virsh_q pool-list --all --name 2>/dev/null | grep '^vexp-' || true)
+    [ -z "$left" ] || { log "storage pools left behind: $left"; failed=1; }
     while IFS= read -r dom; do
       [[ $dom == vexp-* ]] && remove_domain "$dom"
     done < <(virsh_q list --all --name 2>/dev/null || true)
@@ -319,7 +373,8 @@ cmd_down() {
     [ -z "$left" ] || { log "domains left behind: $left"; failed=1; }
   else
     # No libvirtd: a crashed run may have left definitions that would come back with the next one.
-    rm -f /etc/libvirt/qemu/vexp-*.xml
+    rm -f /etc/libvirt/qemu/vexp-*.xml /etc/libvirt/storage/vexp-*.xml /etc/libvirt/storage/autostart/vexp-*.xml \
+      /run/libvirt/storage/vexp-*.xml
   fi
   stop_started libvirtd
   kill_orphan_guests
@@ -332,7 +387,7 @@ cmd_down() {
   left=$(vxt_taps)
   if [ -n "$left" ]; then log "tap devices left behind: $left"; failed=1; fi
   [ $failed = 0 ] || return 1
-  log "down: no vexp guest, vxt tap or daemon of ours left"
+  log "down: no vexp guest, vexp pool, vxt tap or daemon of ours left"
 }
 
 case "${1:-}" in
@@ -340,8 +395,9 @@ case "${1:-}" in
   up) cmd_up ;;
   guests) cmd_guests "${2:-2}" ;;
   guest) shift; cmd_guest "$@" ;;
+  pool) cmd_pool "${2:?pool NAME}" ;;
   stop-libvirtd) stop_started libvirtd ;;
   down) cmd_down ;;
-  *) echo "usage: $0 install|up|guests K|guest KEY NAME [--user-nic] [--backing] [--no-start]|stop-libvirtd|down" >&2
+  *) echo "usage: $0 install|up|guests K|guest KEY NAME [--user-nic] [--backing] [--no-start]|pool NAME|stop-libvirtd|down" >&2
     exit 2 ;;
 esac

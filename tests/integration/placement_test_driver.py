@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Stats groups vcpu_placement and block_iotune against libvirt's test driver with the demo node, whose
+web-frontend-01 pins vCPUs 0 and 1 and limits its vda: /metrics equals virsh vcpupin and blkdeviotune (a
+test:///file URI gives every connection its own copy of the same XML), the groups off export nothing of
+them, and a shut-off domain costs no call.
+
+Usage: placement_test_driver.py EXPORTER SOURCE_DIR
+"""
+import os
+import re
+import sys
+
+from fixtures import Exporter, exporter_config, workdir
+from placement_values import exported_affinity, exported_host_cpus, exported_limit, virsh_iotune, virsh_pinning
+from tap import Tap
+
+DOMAIN = "web-frontend-01"
+GROUPS = ["state", "cpu_total", "balloon", "vcpu", "interface", "block", "vcpu_placement", "block_iotune"]
+
+exporter_bin, source_dir = sys.argv[1], sys.argv[2]
+uri = f"test://{source_dir}/config/demo-node.xml"
+tap = Tap()
+work = workdir("vexp-placement-td-")
+
+
+def scrape(groups):
+    cfg = exporter_config(os.path.join(work, f"exporter-{len(groups)}.yaml"), libvirt={"stats_groups": groups})
+    exp = Exporter(exporter_bin, work, uri, ["--config", cfg])
+    try:
+        return exp.metrics()
+    finally:
+        tap.check(exp.stop() == 0, f"the exporter with stats_groups {groups[-2:]} exits 0")
+
+
+text = scrape(GROUPS)
+pinning = virsh_pinning(uri, DOMAIN)
+tap.check(exported_affinity(text, DOMAIN) == pinning and pinning[0] == "0" and pinning[1] == "2-3",
+          "libvirt_domain_vcpu_affinity_info's cpus equal virsh vcpupin", f"{exported_affinity(text, DOMAIN)} {pinning}")
+cpus = exported_host_cpus(text, DOMAIN)
+tap.check(sorted(cpus) == sorted(pinning) and cpus[0] == 0 and cpus[1] in (2, 3),
+          "libvirt_domain_vcpu_cpu: one series per vCPU, the pinned ones on their CPUs", cpus)
+want = virsh_iotune(uri, DOMAIN, "vda")
+tap.check(exported_limit(text, "limit_total_bytes", DOMAIN, "vda") == want["total_bytes_sec"] == 10485760,
+          "limit_total_bytes equals virsh blkdeviotune's total_bytes_sec", want)
+tap.check(exported_limit(text, "limit_read_requests", DOMAIN, "vda") == want["read_iops_sec"] == 200,
+          "limit_read_requests equals virsh blkdeviotune's read_iops_sec")
+limits = [line for line in text.splitlines() if line.startswith("libvirt_domain_block_stats_limit")]
+tap.check(len(limits) == 2, "limits that are 0 (every other disk's, and vda's others) have no series", limits)
+tap.check(not exported_affinity(text, "build-runner-old"), "the shut-off domain has no placement")
+calls = dict(re.findall(r'^virt_exporter_libvirt_calls_total\{api="(virDomainGetBlockIoTune)"\} (\S+)$', text, re.M))
+tap.check(float(calls.get("virDomainGetBlockIoTune", 0)) > 0, "virDomainGetBlockIoTune calls are counted", calls)
+
+text = scrape(GROUPS[:-2])
+tap.check(not [line for line in text.splitlines() if line.startswith(("libvirt_domain_vcpu_cpu",
+                                                                      "libvirt_domain_vcpu_affinity",
+                                                                      "libvirt_domain_block_stats_limit"))],
+          "with the groups off (the default) no placement or limit series")
+sys.exit(tap.done())
