@@ -10,7 +10,7 @@ import os
 import re
 import sys
 
-from fixtures import Exporter, exporter_config, workdir
+from fixtures import Exporter, exporter_config, wait_until, workdir
 from placement_values import exported_affinity, exported_host_cpus, exported_limit, virsh_iotune, virsh_pinning
 from tap import Tap
 
@@ -23,11 +23,33 @@ tap = Tap()
 work = workdir("vexp-placement-td-")
 
 
+def whole(text):
+    """True when `text` is one fresh collection in which DOMAIN was sampled in time: a scrape answered before
+    the first collection finished, or a domain whose per-domain calls the budget cut short, says nothing
+    about placement."""
+    return (re.search(r"^libvirt_up 1$", text, re.M) and re.search(r"^virt_exporter_snapshot_stale 0$", text, re.M)
+            and re.search(r'^libvirt_domain_timed_out\{domain="%s"[,}].* 0$' % DOMAIN, text, re.M))
+
+
 def scrape(groups):
+    """/metrics of an exporter with `groups`, once a scrape holds a whole collection (whole()); otherwise the
+    last scrape, with what explains it printed."""
     cfg = exporter_config(os.path.join(work, f"exporter-{len(groups)}.yaml"), libvirt={"stats_groups": groups})
     exp = Exporter(exporter_bin, work, uri, ["--config", cfg])
+    texts = []
     try:
-        return exp.metrics()
+        wait_until(lambda: whole(texts.append(exp.metrics()) or texts[-1]), 30, "a whole collection")
+    except TimeoutError:
+        pass
+    try:
+        if not whole(texts[-1]):
+            print(f"# no whole collection with stats_groups {groups[-2:]} in {len(texts)} scrapes; the last said:")
+            for line in texts[-1].splitlines():
+                if line.startswith(("libvirt_up", "virt_exporter_snapshot_stale", "libvirt_domain_timed_out",
+                                    "virt_exporter_collection_duration_seconds_sum", "virt_exporter_collector")):
+                    print("# " + line)
+            print("# exporter log:\n# " + exp.output()[-4000:].replace("\n", "\n# "), flush=True)
+        return texts[-1]
     finally:
         tap.check(exp.stop() == 0, f"the exporter with stats_groups {groups[-2:]} exits 0")
 
