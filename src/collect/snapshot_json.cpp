@@ -48,6 +48,16 @@ void write_disk(JsonWriter& w, const DiskSample& d)
     w.field("wr_reqs", d.wr_reqs).field("wr_bytes", d.wr_bytes).field("wr_times", d.wr_times);
     w.field("fl_reqs", d.fl_reqs).field("fl_times", d.fl_times).field("errors", d.errors);
     w.field("allocation", d.allocation).field("capacity", d.capacity).field("physical", d.physical);
+    // Only the limits that are set, under libvirt's key names; no object when none is (or the group is off).
+    bool any_limit = false;
+    for (const auto& [which, key] : iotune_limit_names) {
+        const auto& value = limit(d.iotune, which);
+        if (!value) continue;
+        if (!any_limit) w.key("iotune").begin_object();
+        any_limit = true;
+        w.field(key, *value);
+    }
+    if (any_limit) w.end_object();
     if (const DiskInfo* i = d.info) {
         w.key("info").begin_object().field_nonempty("bus", i->bus).field_nonempty("device", i->device);
         w.field_nonempty("type", i->type);
@@ -83,7 +93,8 @@ void write_domain(JsonWriter& w, const DomainSample& s)
     w.key("vcpus").begin_array();
     for (const auto& v : s.vcpus) {
         w.begin_object().field("index", v.index).field("state", v.state).field("time", v.time);
-        w.field("wait", v.wait).field("delay", v.delay).end_object();
+        w.field("wait", v.wait).field("delay", v.delay).field("host_cpu", v.host_cpu);
+        w.field_nonempty("affinity", v.affinity).end_object();
     }
     w.end_array().key("nics").begin_array();
     for (const auto& n : s.nics) write_nic(w, n);

@@ -1,7 +1,9 @@
 // The debugging view of a Snapshot (`--once`, and later /api/vms): every domain, every field that was
 // measured (absent fields are left out, never null or 0), devices with their XML attributes.
 // Keys follow libvirt's field names (dots after a device index become underscores); units are
-// libvirt's (KiB, ns). Pure; throws only std::bad_alloc.
+// libvirt's (KiB, ns). With the stats groups vcpu_placement and block_iotune on, each vCPU carries host_cpu
+// and affinity (a cpulist) and each disk an object "iotune" of the limits that are set, by libvirt's key
+// names. Pure; throws only std::bad_alloc.
 #pragma once
 
 #include <string>

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "collect/snapshot_json.hpp"
 #include "support/sample_snapshot.hpp"
@@ -107,4 +108,38 @@ TEST_CASE("snapshot_to_json without pretty printing writes one line")
 {
     const std::string json = collect::snapshot_to_json(test_support::sample_snapshot(), false);
     CHECK(json.find('\n') == json.size() - 1);
+}
+
+TEST_CASE("snapshot_to_json writes each vCPU's host CPU and affinity and a disk's I/O limits that are set")
+{
+    const util::JsonValue doc = read_back(test_support::sample_snapshot());
+    const util::JsonValue& domain = array(doc, "domains")[0];
+    const util::JsonArray& vcpus = array(domain, "vcpus");
+    REQUIRE(vcpus.size() == 2);
+    CHECK(member(vcpus[0], "host_cpu").unsigned_integer() == 2u);
+    CHECK(text(member(vcpus[0], "affinity")) == "2");
+    CHECK(text(member(vcpus[1], "affinity")) == "0-7");
+    const util::JsonValue& iotune = member(array(domain, "disks")[0], "iotune");
+    REQUIRE(iotune.object() != nullptr);
+    CHECK(iotune.object()->keys == std::vector<std::string>{"total_bytes_sec", "read_iops_sec"});
+    CHECK(member(iotune, "total_bytes_sec").unsigned_integer() == 10485760u);
+    CHECK(member(iotune, "read_iops_sec").unsigned_integer() == 200u);
+}
+
+TEST_CASE("snapshot_to_json leaves out the host CPU, affinity and limits that were not measured")
+{
+    collect::Snapshot snap = test_support::sample_snapshot();
+    auto& domain = snap.domains[0];
+    for (auto& v : domain.vcpus) {
+        v.host_cpu.reset();
+        v.affinity.clear();
+    }
+    domain.disks[0].iotune = {};
+    const util::JsonValue doc = read_back(snap);
+    const util::JsonValue& written = array(doc, "domains")[0];
+    for (const auto& v : array(written, "vcpus")) {
+        CHECK(v.member("host_cpu") == nullptr);
+        CHECK(v.member("affinity") == nullptr);
+    }
+    CHECK(array(written, "disks")[0].member("iotune") == nullptr);
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Stats groups vcpu_placement and block_iotune against libvirt's test driver with the demo node, whose
-web-frontend-01 pins vCPUs 0 and 1 and limits its vda: /metrics equals virsh vcpupin and blkdeviotune (a
+web-frontend-01 pins vCPUs 0 and 1 and limits its vda: /metrics and --once equal virsh vcpupin and blkdeviotune (a
 test:///file URI gives every connection its own copy of the same XML), the groups off export nothing of
 them, and a shut-off domain costs no call.
 
 Usage: placement_test_driver.py EXPORTER SOURCE_DIR
 """
+import json
 import os
 import re
+import subprocess
 import sys
 
 from fixtures import Exporter, exporter_config, wait_until, workdir
@@ -71,6 +73,18 @@ tap.check(len(limits) == 2, "limits that are 0 (every other disk's, and vda's ot
 tap.check(not exported_affinity(text, "build-runner-old"), "the shut-off domain has no placement")
 calls = dict(re.findall(r'^virt_exporter_libvirt_calls_total\{api="(virDomainGetBlockIoTune)"\} (\S+)$', text, re.M))
 tap.check(float(calls.get("virDomainGetBlockIoTune", 0)) > 0, "virDomainGetBlockIoTune calls are counted", calls)
+
+# --once writes the same values: each vCPU's affinity, each disk's limits that are set.
+once_cfg = exporter_config(os.path.join(work, "exporter-once.yaml"), libvirt={"stats_groups": GROUPS})
+once = subprocess.run([exporter_bin, "--once", "--config", once_cfg, "--libvirt.uri", uri], capture_output=True,
+                      text=True, timeout=120)
+domain = next((d for d in json.loads(once.stdout or "{}").get("domains", []) if d["name"] == DOMAIN), {})
+tap.check({v["index"]: v.get("affinity") for v in domain.get("vcpus", [])} == pinning,
+          "--once: each vCPU's affinity equals virsh vcpupin", f"{domain.get('vcpus')} {once.stderr[-2000:]}")
+iotune = {d["name"]: d.get("iotune") for d in domain.get("disks", [])}
+tap.check(iotune.get("vda") == {k: v for k, v in want.items() if v} and
+          all(v is None for k, v in iotune.items() if k != "vda"),
+          "--once: vda's iotune holds the limits virsh blkdeviotune says are set, the other disks none", iotune)
 
 text = scrape(GROUPS[:-2])
 tap.check(not [line for line in text.splitlines() if line.startswith(("libvirt_domain_vcpu_cpu",

@@ -107,9 +107,11 @@ def flatten(dom, virsh_fields):
         for k, v in (dom.get(section) or {}).items():
             name = "last-update" if (section, k) == ("balloon", "last_update") else k
             out[f"{section}.{name}"] = v
+    # Host CPU, affinity and I/O limits come from per-domain calls (stats groups vcpu_placement and
+    # block_iotune), not from the bulk call virsh domstats makes: they are checked by check_placement.py.
     for v in dom.get("vcpus") or []:
         for k, x in v.items():
-            if k != "index":
+            if k not in ("index", "host_cpu", "affinity"):
                 out[f"vcpu.{v.get('index')}.{k}"] = x
     for k, v in (dom.get("extra") or {}).items():
         out[k] = v
@@ -131,7 +133,7 @@ def flatten(dom, virsh_fields):
                 problems.append((group, f"{key}[{name!r}]: a device virsh does not report"))
                 continue
             for k, v in dev.items():
-                if k == "info":
+                if k in ("info", "iotune"):
                     continue
                 suffix = k if k in ("name", "path") else k.replace("_", ".", 1)
                 out[f"{group}.{idx}.{suffix}"] = v
