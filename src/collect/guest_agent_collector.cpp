@@ -21,17 +21,41 @@ GuestAgentCollector::~GuestAgentCollector()
 
 void GuestAgentCollector::start()
 {
+    {
+        std::lock_guard lock(mu_);
+        if (!workers_.empty() || stopping_) return;
+    }
+    for (unsigned i = 0; i < worker_count; ++i) workers_.emplace_back(&GuestAgentCollector::work, this);
     rounds_.start();
 }
 
 void GuestAgentCollector::stop() noexcept
 {
     rounds_.stop();
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+        queue_.clear();
+    }
+    queued_.notify_all();
+    for (auto& t : workers_)
+        if (t.joinable()) t.join();
 }
 
 std::chrono::milliseconds GuestAgentCollector::round() noexcept
 {
-    collect_round();
+    try {
+        std::uint64_t round = 0;
+        auto due = list_round(round);
+        {
+            std::lock_guard lock(mu_);
+            for (auto& d : due) queue_.emplace_back(std::move(d), round);
+        }
+        queued_.notify_all();
+    } catch (...) {
+        // Only allocation failure gets here; the round ends with what it has.
+        util::count_internal_error(util::ThreadRole::collection, std::current_exception());
+    }
     std::lock_guard lock(mu_);
     // The read-write connection opens after start: until it lists, rounds come every second.
     return listed_ ? options_.interval : std::min(options_.interval, retry_interval);
@@ -39,24 +63,37 @@ std::chrono::milliseconds GuestAgentCollector::round() noexcept
 
 void GuestAgentCollector::collect_round() noexcept
 {
-    std::uint64_t round = 0;
-    {
-        std::lock_guard lock(mu_);
-        round = ++round_;
-    }
     try {
+        std::uint64_t round = 0;
         for (const auto& domain : list_round(round)) ask(domain, round);
     } catch (...) {
-        // Only allocation failure gets here; the round ends with what it has.
         util::count_internal_error(util::ThreadRole::collection, std::current_exception());
+    }
+}
+
+void GuestAgentCollector::work() noexcept
+{
+    std::unique_lock lock(mu_);
+    for (;;) {
+        queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        auto [domain, round] = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        ask(domain, round);
+        lock.lock();
     }
 }
 
 // The listing replaces the set of domains: running ones the filter keeps get an entry, the rest are
 // dropped with their answers. Without a connection, or when the listing fails, the entries stay as
 // they are (served with their growing age) and nothing is asked.
-std::vector<virt::DomainRef> GuestAgentCollector::list_round(std::uint64_t round)
+std::vector<virt::DomainRef> GuestAgentCollector::list_round(std::uint64_t& round)
 {
+    {
+        std::lock_guard lock(mu_);
+        round = ++round_;
+    }
     std::vector<virt::DomainRef> listed;
     bool ok = false;
     if (source_.connected()) {
@@ -79,22 +116,43 @@ std::vector<virt::DomainRef> GuestAgentCollector::list_round(std::uint64_t round
     for (const auto& d : listed) {
         Entry& e = entries_[d.uuid];
         e.name = d.name;
-        if (e.next_round <= round) due.push_back(d);
+        if (e.next_round <= round && out_.insert(d.uuid).second) due.push_back(d);
     }
     return due;
 }
 
-void GuestAgentCollector::ask(const virt::DomainRef& domain, std::uint64_t round)
+void GuestAgentCollector::ask(const virt::DomainRef& domain, std::uint64_t round) noexcept
 {
-    std::vector<GuestFilesystem> filesystems;
-    std::string error;
     try {
-        filesystems = parse_guest_filesystems(source_.guest_filesystems(domain));
-    } catch (const virt::Error& e) {
-        error = e.what();
+        {
+            // Dropped by a listing while it waited in the queue: stopped or gone, nothing to ask.
+            std::lock_guard lock(mu_);
+            if (!entries_.contains(domain.uuid)) {
+                out_.erase(domain.uuid);
+                return;
+            }
+        }
+        std::vector<GuestFilesystem> filesystems;
+        std::string error;
+        try {
+            filesystems = parse_guest_filesystems(source_.guest_filesystems(domain));
+        } catch (const virt::Error& e) {
+            error = e.what();
+        }
+        record(domain, round, std::move(filesystems), error);
+    } catch (...) {
+        util::count_internal_error(util::ThreadRole::collection, std::current_exception());
+        std::lock_guard lock(mu_);
+        out_.erase(domain.uuid);
     }
+}
+
+void GuestAgentCollector::record(const virt::DomainRef& domain, std::uint64_t round,
+                                 std::vector<GuestFilesystem> filesystems, const std::string& error)
+{
     const auto now = clock_.now();
     std::lock_guard lock(mu_);
+    out_.erase(domain.uuid);
     auto it = entries_.find(domain.uuid);
     if (it == entries_.end()) return;
     Entry& e = it->second;

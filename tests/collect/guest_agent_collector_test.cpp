@@ -163,25 +163,80 @@ TEST_CASE("without a connection nothing is asked and the last answers stay")
     CHECK(collector.snapshot().domains.size() == 2);
 }
 
-TEST_CASE("a call that never returns holds its one thread and the snapshot still answers")
-{
-    Rig rig;
+// A source whose guest_fs calls for `uuid` wait inside the call (an agent hung in its query) until released.
+struct HangingFor : test_support::FakeDomainSource {
+    std::string uuid;
     std::atomic<bool> hang{true};
-    std::atomic<int> in_call{0};
-    rig.source.on_call = [&](const std::string& call) {
-        if (call != "guest_fs") return;
-        ++in_call;
-        while (hang) std::this_thread::sleep_for(1ms);
-    };
-    collect::GuestAgentCollector collector(rig.source, rig.clock, options());
-    collector.start();
-    CHECK(test_support::eventually([&] { return in_call.load() == 1; }));
-    for (int i = 0; i < 5; ++i) {
-        rig.clock.advance(120s);  // rounds are due, but the one thread is held
-        std::this_thread::sleep_for(5ms);
+    std::atomic<int> hanging{0};  // calls waiting now
+    std::vector<virt::TypedParam> guest_filesystems(const virt::DomainRef& d) override
+    {
+        if (d.uuid == uuid) {
+            ++hanging;
+            while (hang) std::this_thread::sleep_for(1ms);
+            --hanging;
+        }
+        return FakeDomainSource::guest_filesystems(d);
     }
-    CHECK(in_call.load() == 1);
-    CHECK(collector.snapshot().domains.empty());  // answers nothing yet, and does not wait
-    hang = false;
+};
+
+TEST_CASE("a call that hangs holds one worker: its domain is not asked again, the others are every round")
+{
+    HangingFor source;
+    source.bulk = {{{"web", web_uuid, 1}, {}}, {{"db", db_uuid, 2}, {}}};
+    source.uuid = web_uuid;
+    test_support::ManualClock clock;
+    collect::GuestAgentCollector collector(source, clock, options());
+    collector.start();
+    CHECK(test_support::eventually([&] { return source.hanging.load() == 1 && source.count_of("guest_fs") == 1; }));
+    for (int round = 2; round <= 5; ++round) {
+        clock.advance(60s);
+        // db is asked in every round while web's call still hangs; web is never asked a second time.
+        CHECK(test_support::eventually([&] { return source.count_of("guest_fs") == round; }));
+        CHECK(source.hanging.load() == 1);
+    }
+    const auto snap = collector.snapshot();
+    REQUIRE(find(snap, "db") != nullptr);
+    CHECK(find(snap, "db")->up);
+    CHECK(find(snap, "web") == nullptr);  // nothing answered yet, and the snapshot does not wait for it
+    source.hang = false;
+    CHECK(test_support::eventually([&] { return find(collector.snapshot(), "web") != nullptr; }));
+    collector.stop();
+}
+
+TEST_CASE("as many hung calls as workers leave the other domains unasked until one returns, never asked twice")
+{
+    // A source whose calls for every domain but "free" hang until released.
+    struct AllHang : test_support::FakeDomainSource {
+        std::atomic<bool> hang{true};
+        std::atomic<int> hanging{0};
+        std::vector<virt::TypedParam> guest_filesystems(const virt::DomainRef& d) override
+        {
+            if (d.name != "free") {
+                ++hanging;
+                while (hang) std::this_thread::sleep_for(1ms);
+                --hanging;
+            }
+            return FakeDomainSource::guest_filesystems(d);
+        }
+    } source;
+    constexpr unsigned hung = collect::GuestAgentCollector::worker_count;
+    for (unsigned i = 0; i < hung; ++i) {
+        const std::string uuid = "00000000-0000-0000-0000-00000000000" + std::to_string(i);
+        source.bulk.push_back({{"hung-" + std::to_string(i), uuid, static_cast<int>(i + 1)}, {}});
+    }
+    source.bulk.push_back({{"free", "ffffffff-ffff-ffff-ffff-ffffffffffff", 99}, {}});
+    test_support::ManualClock clock;
+    collect::GuestAgentCollector collector(source, clock, options());
+    collector.start();
+    CHECK(test_support::eventually([&] { return source.hanging.load() == static_cast<int>(hung); }));
+    for (int round = 0; round < 3; ++round) {
+        clock.advance(60s);
+        std::this_thread::sleep_for(20ms);
+    }
+    CHECK(source.hanging.load() == static_cast<int>(hung));
+    CHECK(source.count_of("guest_fs") == 0);  // none returned, and "free" waits in the queue (once)
+    source.hang = false;
+    CHECK(test_support::eventually([&] { return find(collector.snapshot(), "free") != nullptr; }));
+    CHECK(source.count_of("guest_fs") == static_cast<int>(hung) + 1);
     collector.stop();
 }
