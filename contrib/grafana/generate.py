@@ -348,6 +348,21 @@ def prometheus():
                      "not answer in time shows its last state (libvirt_storage_pool_timed_out).",
                      [t("libvirt_storage_pool_state{%s}" % P, "{{storage_pool}}")], w=8, h=8,
                      mappings=POOL_STATE_MAPPINGS)
+    d.row("Guest filesystems", description="Filesystem usage inside the guests, from the QEMU guest agent "
+          "(libvirt.guest_agent.enabled; virDomainGetGuestInfo): what the guest's statvfs says, each guest asked "
+          "once per libvirt.guest_agent.interval. Empty where the option is off or no guest runs an agent (the "
+          "alert GuestFilesystemAlmostFull fires above 90 % for 15 minutes).")
+    d.timeseries("Guest filesystem used %", "100 × used / size per guest filesystem "
+                 "(libvirt_domain_guest_filesystem_{used,size}_bytes).",
+                 [t("100 * libvirt_domain_guest_filesystem_used_bytes{%s} / "
+                    "(libvirt_domain_guest_filesystem_size_bytes{%s} > 0)" % (S, S), "{{domain}} {{mountpoint}}")],
+                 "percent", w=8, decimals=1)
+    d.timeseries("Guest filesystem free bytes", "size − used per guest filesystem.",
+                 [t("libvirt_domain_guest_filesystem_size_bytes{%s} - libvirt_domain_guest_filesystem_used_bytes{%s}"
+                    % (S, S), "{{domain}} {{mountpoint}}")], "bytes", w=8)
+    d.timeseries("Guest agent answer age", "Seconds since the answer the filesystem values come from "
+                 "(libvirt_domain_guest_agent_age_seconds); it grows while a guest's agent does not answer.",
+                 [t("libvirt_domain_guest_agent_age_seconds{%s}" % S, "{{domain}}")], "s", w=8)
     d.row("VM jobs", description="Migrations, saves, dumps, snapshots and backups running on the VMs "
           "(libvirt_domain_job_info_*, virDomainGetJobStats). Empty while no job runs: the series exist only "
           "during a job.")
@@ -602,6 +617,14 @@ def influxdb():
                  [t(per_pool('last("available")'), "$tag_pool")], "bytes", w=8)
     d.state_timeline("Pool state", "libvirt state of each pool (storage_pools.state).",
                      [t(per_pool('last("state")'), "$tag_pool")], w=8, h=8, mappings=POOL_STATE_MAPPINGS)
+    d.row("Guest filesystems", description="Filesystem usage inside the guests, from the QEMU guest agent: the "
+          "vm_devices lines with devtype fs (device: the mountpoint), written with libvirt.guest_agent.enabled.")
+    d.timeseries("Guest filesystem used %", "100 × fs_used / fs_size per guest filesystem (vm_devices, devtype fs).",
+                 [t(per_device('100 * last("fs_used") / last("fs_size") AS "used"', "fs"), "$tag_name $tag_device")],
+                 "percent", w=12, decimals=1)
+    d.timeseries("Guest filesystem free bytes", "fs_size − fs_used per guest filesystem (vm_devices, devtype fs).",
+                 [t(per_device('last("fs_size") - last("fs_used") AS "free"', "fs"), "$tag_name $tag_device")],
+                 "bytes", w=12)
     d.row("VM jobs", description="Migrations, saves, dumps, snapshots and backups running on the VMs: the "
           "job_* fields of vm_metrics (virDomainGetJobStats), present only while a job runs.")
     d.timeseries("Job progress", "job_data_processed and job_data_total (vm_metrics), bytes.",

@@ -99,7 +99,7 @@ bootstrap() {  # the bare root, cached as a tarball
   tar -C "$tmp" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball" && rm -rf --one-file-system "$tmp"
 }
 
-new_root() {  # new_root NAME: unpacked from the cache, this machine's apt sources, /proc /sys /dev
+new_root() {  # new_root NAME: unpacked from the cache, this machine's apt sources, /proc /sys, its own /dev
   local r=$work/$1
   mkdir "$r" && tar -C "$r" -xf "$tarball" || return 1
   rm -f "$r/etc/apt/sources.list"
@@ -110,8 +110,20 @@ new_root() {  # new_root NAME: unpacked from the cache, this machine's apt sourc
   # and libvirt's init scripts would otherwise outlive the run and keep the root busy).
   printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d" && chmod 755 "$r/usr/sbin/policy-rc.d"
   roots+=("$r")
-  mount -t proc proc "$r/proc" && mount --rbind /sys "$r/sys" && mount --make-rslave "$r/sys" &&
-    mount --rbind /dev "$r/dev" && mount --make-rslave "$r/dev"
+  mount -t proc proc "$r/proc" && mount --rbind /sys "$r/sys" && mount --make-rslave "$r/sys" && private_dev "$r/dev"
+}
+
+# A /dev of the root's own (a tmpfs with copies of the few nodes a build needs, its own devpts), never the
+# host's: package scripts in the root change device nodes by the root's group numbers (qemu's postinst
+# did `chgrp kvm /dev/kvm` with the root's kvm gid, which is another group on the host, and broke the
+# host's KVM access for libvirt).
+private_dev() {  # private_dev DIR
+  local d=$1 node
+  mount -t tmpfs -o mode=755,nosuid,size=64m dev "$d" || return 1
+  for node in null zero full random urandom tty; do cp -a "/dev/$node" "$d/" || return 1; done
+  mkdir "$d/pts" "$d/shm" && mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$d/pts" &&
+    mount -t tmpfs -o mode=1777,nosuid,nodev shm "$d/shm" && ln -s pts/ptmx "$d/ptmx" && ln -s /proc/self/fd "$d/fd" &&
+    ln -s /proc/self/fd/0 "$d/stdin" && ln -s /proc/self/fd/1 "$d/stdout" && ln -s /proc/self/fd/2 "$d/stderr"
 }
 
 in_root() {  # in_root NAME COMMAND: a login-like shell in the root, in /src when it exists

@@ -121,20 +121,24 @@ def main():
         return [(p["title"], t["refId"], t[field]) for p in walk_panels(dash["panels"]) if p.get("type") != "row"
                 for t in p.get("targets", [])]
 
-    # Rows whose panels show what only happens on a real hypervisor: libvirt's test driver runs no jobs
-    # (it lacks virDomainGetJobStats). The hypervisor tier's check `jobs` (hypervisor/check_jobs.py) runs
-    # these panels' queries against a real Prometheus and InfluxDB while a real guest is in a dump job.
-    HYPERVISOR_ONLY_ROWS = {"VM jobs"}
+    # Rows whose panels show what only happens on a real hypervisor, with the reason and the hypervisor tier's
+    # check that runs their queries against a real Prometheus and InfluxDB: libvirt's test driver runs no jobs
+    # (it lacks virDomainGetJobStats) and has no guest agent (it lacks virDomainGetGuestInfo).
+    HYPERVISOR_ONLY_ROWS = {
+        "VM jobs": "no job on libvirt's test driver: run by the hypervisor tier's check jobs",
+        "Guest filesystems": "no guest agent on libvirt's test driver: run by the hypervisor tier's check guest_agent",
+    }
 
     def hypervisor_only_titles(dash):
-        titles, row = set(), None
+        """{panel title: why it is skipped here} for the panels of HYPERVISOR_ONLY_ROWS."""
+        titles, row = {}, None
         for p in dash["panels"]:
             if p.get("type") == "row":
                 row = p.get("title")
                 if row in HYPERVISOR_ONLY_ROWS:
-                    titles |= {q["title"] for q in p.get("panels", [])}
+                    titles.update({q["title"]: HYPERVISOR_ONLY_ROWS[row] for q in p.get("panels", [])})
             elif row in HYPERVISOR_ONLY_ROWS:
-                titles.add(p["title"])
+                titles[p["title"]] = HYPERVISOR_ONLY_ROWS[row]
         return titles
 
     # ---- Rendering queries the way Grafana does ----
@@ -225,7 +229,7 @@ def main():
 
     def check_influx_names(dash):
         fields = set()
-        for source in ("measurements.cpp", "vcpu_extra_lines.cpp", "pool_lines.cpp"):
+        for source in ("measurements.cpp", "vcpu_extra_lines.cpp", "pool_lines.cpp", "guest_fs_lines.cpp"):
             with open(os.path.join(source_dir, "src", "influx", source), encoding="utf-8") as f:
                 fields |= set(re.findall(r'"([a-z_]+)"', f.read())) - INFLUX_MEASUREMENTS
         unknown = set()
@@ -340,8 +344,7 @@ def main():
             hypervisor_only = hypervisor_only_titles(dash)
             for title, ref, query in targets_of(name, dash):
                 if title in hypervisor_only:
-                    tap.check(True, f"{name}: panel '{title}' query {ref} # SKIP no job on libvirt's test driver: "
-                              "run by the hypervisor tier's check jobs")
+                    tap.check(True, f"{name}: panel '{title}' query {ref} # SKIP {hypervisor_only[title]}")
                     continue
                 def run_target(query=query):
                     q = render(query, plugin, values)

@@ -10,9 +10,11 @@ and SIGSTOPs it at boot; vexp-test-1 and -2 have no channel at all.
 2. With it on (interval 5 s): one read-write client of ours; libvirt_domain_guest_filesystem_* of vexp-ga
    equal `virsh guestinfo --filesystem`; guest_agent_up is 1 for it and 0 for the others; the calls stay
    within one per running domain per interval; scrapes stay fast and the domain families fresh while the
-   frozen agent's calls wait.
+   frozen agent's calls wait. The push's vm_devices lines with devtype fs, read back from a real InfluxDB
+   1.6, carry the same sizes, and the dashboards' "Guest filesystems" panels (contrib/grafana) return
+   vexp-ga's /mnt/data from a real Prometheus and that InfluxDB.
 
-Usage: check_guest_agent.py EXPORTER      (TAP on stdout)
+Usage: check_guest_agent.py EXPORTER SOURCE_DIR      (TAP on stdout)
 """
 import os
 import re
@@ -21,23 +23,25 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from fixtures import Exporter, exporter_config, metric, wait_until, workdir  # noqa: E402
+from fixtures import Exporter, InfluxDB, Prometheus, exporter_config, influxql_string, metric, wait_until, workdir  # noqa: E402,E501
 from tap import Tap  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guests import URI, stop_all, value, virsh  # noqa: E402
+from guests import URI, dashboard_targets, stop_all, value, virsh  # noqa: E402
 
 AGENT, NO_AGENT, FROZEN, PLAIN = "vexp-ga", "vexp-ga-none", "vexp-ga-frozen", "vexp-test-1"
 INTERVAL = 5
 
-exporter_bin = sys.argv[1]
+exporter_bin, source_dir = sys.argv[1], sys.argv[2]
 tap = Tap()
 work = workdir("vexp-guest-agent-")
 
 
-def exporter(enabled):
+def exporter(enabled, influx=None):
+    push = {"url": influx.url, "database": influx.database, "interval": 1, "batch_max_sec": 0.2} if influx else None
     cfg = exporter_config(os.path.join(work, f"exporter-{enabled}.yaml"), web={"scrape_timeout": 5},
-                          libvirt={"storage_pools": False, "guest_agent": {"enabled": enabled, "interval": INTERVAL}})
+                          libvirt={"storage_pools": False, "guest_agent": {"enabled": enabled, "interval": INTERVAL}},
+                          push=push)
     return Exporter(exporter_bin, work, URI, ["--config", cfg])
 
 
@@ -117,8 +121,33 @@ def option_off():
         stop_all(tap, exp)
 
 
+def pushed_filesystems(influx, domain):
+    """{mountpoint: (fs_size, fs_used)} of `domain`'s newest vm_devices lines with devtype fs in `influx`."""
+    rows = influx.query('SELECT last("fs_size") AS "size", last("fs_used") AS "used" FROM "vm_devices" WHERE '
+                        f'"devtype" = \'fs\' AND "name" = {influxql_string(domain)} GROUP BY "device"')
+    return {r["tags"]["device"]: tuple(r["values"][0][1:3]) for r in rows}
+
+
+def dashboards(exp, prom, influx):
+    """The "Guest filesystems" panels of both dashboards, rendered for this host and every domain, return
+    AGENT's /mnt/data."""
+    for title, q in dashboard_targets(source_dir, "virt-exporter-prometheus.json", "Guest filesystems"):
+        q = q.replace("$host", f"127.0.0.1:{exp.port}").replace("$domain", ".*")
+        tap.run(f"Prometheus dashboard panel '{title}' returns {AGENT}: {q}",
+                lambda q=q: wait_until(lambda: any(r["metric"].get("domain") == AGENT for r in prom.query(q)), 30, q))
+    host = influx.query('SHOW TAG VALUES FROM "vm_metrics" WITH KEY = "host"')[0]["values"][0][1]
+    for title, q in dashboard_targets(source_dir, "virt-exporter-influxdb.json", "Guest filesystems"):
+        q = q.replace("$host", host).replace("$timeFilter", "time > now() - 5m")
+        q = q.replace("$__interval", "10s").replace("/^$domain$/", "/^.*$/")
+        tap.run(f"InfluxDB dashboard panel '{title}' returns {AGENT}'s /mnt/data: {q}",
+                lambda q=q: wait_until(lambda: any(r["tags"] == {"name": AGENT, "device": "/mnt/data"}
+                                                   for r in influx.query(q)), 10, q))
+
+
 def option_on():
-    exp = exporter(True)
+    influx = InfluxDB(work)
+    exp = exporter(True, influx)
+    prom = None
     try:
         text = wait_until(lambda: (lambda t: t if value(t, "libvirt_domain_guest_agent_up", AGENT) == 1 else None)(
             exp.metrics()), 60, f"{AGENT}'s agent to answer")
@@ -138,6 +167,15 @@ def option_on():
                       size[m][2] == ",".join(e[3]) for m, e in expected.items() if m in size),
                   "size, used bytes, fstype and disk equal virsh guestinfo's", (size, used, expected))
         tap.check(size.get("/mnt/data", (0, "", ""))[2] == "vdb", "/mnt/data is on disk vdb")
+        pushed = wait_until(lambda: (lambda p: p if "/mnt/data" in p else None)(pushed_filesystems(influx, AGENT)),
+                            30, f"{AGENT}'s vm_devices fs lines")
+        print(f"# InfluxDB vm_devices devtype=fs of {AGENT}: {pushed}")
+        tap.check(set(pushed) == set(expected) and
+                  all(pushed[m] == (e[0], e[1]) for m, e in expected.items() if m in pushed),
+                  "the push's vm_devices lines (devtype fs) carry virsh guestinfo's sizes, one per mountpoint",
+                  (pushed, expected))
+        prom = Prometheus(work, [f"127.0.0.1:{exp.port}"])
+        dashboards(exp, prom, influx)
         text = wait_until(lambda: (lambda t: t if value(t, "libvirt_domain_guest_agent_up", FROZEN) is not None and
                                    value(t, "libvirt_domain_guest_agent_up", NO_AGENT) is not None else None)(
             exp.metrics()), 30, "every agent asked")
@@ -168,7 +206,7 @@ def option_on():
         tap.check(age is not None and 0 <= age <= 3 * INTERVAL, f"{AGENT}'s answer is at most a few intervals old",
                   age)
     finally:
-        stop_all(tap, exp)
+        stop_all(tap, exp, *[server for server in (prom, influx) if server])
 
 
 tap.run("the fixture's agents: one running, one absent, one frozen", fixture_guests)

@@ -12,7 +12,6 @@ Prometheus and the InfluxDB while the job runs.
 Expects run.sh's fixture: running guests vexp-test-1 and vexp-test-2.
 Usage: check_jobs.py EXPORTER SOURCE_DIR      (TAP on stdout)
 """
-import json
 import os
 import signal
 import sys
@@ -23,7 +22,7 @@ from fixtures import InfluxDB, Prometheus, influxql_string, metric, wait_until, 
 from tap import Tap  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guests import Dump, pushing_exporter, qemu_pid, stop_all, value, virsh  # noqa: E402
+from guests import Dump, dashboard_targets, pushing_exporter, qemu_pid, stop_all, value, virsh  # noqa: E402
 
 GUEST, OTHER = "vexp-test-1", "vexp-test-2"
 JOB_SECONDS = 25
@@ -43,21 +42,6 @@ def job_families(text):
 
 def guest_memory_bytes():
     return int(virsh("dominfo", GUEST).stdout.split("Max memory:")[1].split()[0]) * 1024
-
-
-def dashboard_targets(name, row_title):
-    """The queries of the dashboard's panels under the row titled `row_title`."""
-    with open(os.path.join(source_dir, "contrib", "grafana", name), encoding="utf-8") as f:
-        panels = json.load(f)["panels"]
-    out, inside = [], False
-    for p in panels:
-        if p.get("type") == "row":
-            inside = p.get("title") == row_title
-            continue
-        if inside:
-            for t in p.get("targets", []):
-                out.append((p["title"], t.get("expr") or t.get("query")))
-    return out
 
 
 influx = InfluxDB(work)
@@ -121,13 +105,13 @@ def slow_dump():
         tap.check(influx.count("vm_metrics", f'WHERE "name" = {influxql_string(OTHER)} AND "job_type" > 0 '
                                f'AND time > {start_ns}') == 0, "no job_* fields on the other guest's vm_metrics")
         if prom:
-            for title, q in dashboard_targets("virt-exporter-prometheus.json", "VM jobs"):
+            for title, q in dashboard_targets(source_dir, "virt-exporter-prometheus.json", "VM jobs"):
                 q = q.replace("$host", f"127.0.0.1:{exp.port}").replace("$domain", ".*")
                 q = q.replace("$__rate_interval", "30s").replace("$__interval", "10s")
                 # Asked at the moment the job was last seen: once it ended its series are stale.
                 tap.run(f"Prometheus dashboard panel '{title}' returns the job: {q}",
                         lambda q=q: wait_until(lambda: prom.query(q, at=job_seen), 10, q))
-        for title, q in dashboard_targets("virt-exporter-influxdb.json", "VM jobs"):
+        for title, q in dashboard_targets(source_dir, "virt-exporter-influxdb.json", "VM jobs"):
             host = influx.query('SHOW TAG VALUES FROM "vm_metrics" WITH KEY = "host"')[0]["values"][0][1]
             q = q.replace("$host", host).replace("$timeFilter", "time > now() - 5m")
             q = q.replace("$__interval", "10s").replace("/^$domain$/", "/^.*$/")

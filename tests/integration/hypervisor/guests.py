@@ -1,5 +1,7 @@
 """Helpers the hypervisor-tier checks share: virsh on the fixture's libvirtd, a guest's value on /metrics, and
-a guest's QEMU process (to freeze it), the exporter pushing every second, and a core dump that lasts as long as a check wants."""
+a guest's QEMU process (to freeze it), the exporter pushing every second, a dashboard row's queries, and a core
+dump that lasts as long as a check wants."""
+import json
 import os
 import re
 import subprocess
@@ -38,6 +40,21 @@ def pushing_exporter(exporter_bin, work, influx, libvirt=None, scrape_timeout=5)
                           push={"url": influx.url, "database": influx.database, "interval": 1,
                                 "batch_max_sec": 0.2})
     return Exporter(exporter_bin, work, URI, ["--config", cfg])
+
+
+def dashboard_targets(source_dir, name, row_title):
+    """[(panel title, query)] of the panels under the row titled `row_title` in contrib/grafana/`name`."""
+    with open(os.path.join(source_dir, "contrib", "grafana", name), encoding="utf-8") as f:
+        panels = json.load(f)["panels"]
+    out, inside = [], False
+    for p in panels:
+        if p.get("type") == "row":
+            inside = p.get("title") == row_title
+            continue
+        if inside:
+            for t in p.get("targets", []):
+                out.append((p["title"], t.get("expr") or t.get("query")))
+    return out
 
 
 def stop_all(tap, exp, *servers):

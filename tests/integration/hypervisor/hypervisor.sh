@@ -80,8 +80,10 @@ system_libvirtd() {  # PIDs of libvirtds of this root (uid 0, same /) that are n
 
 cmd_up() {
   mkdir -p "$STATE"
-  # /dev/kvm only for root: let the kvm group (QEMU's) use it. These guests run TCG anyway.
-  if [ -c /dev/kvm ] && [ "$(stat -c %a /dev/kvm)" = 600 ]; then
+  # /dev/kvm for root only, or of another group: let the kvm group (QEMU's) use it. These guests run TCG
+  # anyway, but libvirt probes QEMU with KVM as root and then finds KVM unusable for QEMU's user, judges its
+  # capabilities cache stale and probes again, for about a minute per guest start.
+  if [ -c /dev/kvm ] && { [ "$(stat -c %G /dev/kvm)" != kvm ] || [ $((0$(stat -c %a /dev/kvm) & 060)) != 48 ]; }; then
     chgrp kvm /dev/kvm && chmod 660 /dev/kvm && log "made /dev/kvm usable by group kvm"
   fi
   if answers; then

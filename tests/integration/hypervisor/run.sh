@@ -78,7 +78,7 @@ case $check in
   pools) python3 "$here/../storage_pools.py" "$exporter" "$src" --uri qemu:///system --pool vexp-images \
     --pool-dir "$HV_STATE_DIR/pool-images" ;;
   jobs) python3 "$here/check_jobs.py" "$exporter" "$src" ;;
-  guest_agent) python3 "$here/check_guest_agent.py" "$exporter" ;;
+  guest_agent) python3 "$here/check_guest_agent.py" "$exporter" "$src" ;;
   placement) python3 "$here/check_placement.py" "$exporter" "$src" ;;
 esac
 result=$?
