@@ -1,5 +1,6 @@
 // What the measurement files share: the points of one snapshot with their tags, and the one way a value
-// becomes a field. Internal to influx (measurements.cpp, vcpu_extra_lines.cpp, iotune_fields.cpp). The Builder appends
+// becomes a field. Internal to influx (measurements.cpp, vcpu_extra_lines.cpp, iotune_fields.cpp, guest_fs_lines.cpp,
+// pool_lines.cpp). The Builder appends
 // to a vector its caller owns and keeps references to it and to the options; one Builder per measurements() call, on
 // the calling thread. Nothing here throws except std::bad_alloc.
 #pragma once
@@ -23,17 +24,25 @@ public:
     // Whether push.measurements asks for this measurement.
     bool wanted(config::Measurement m) const noexcept { return (options_.measurements & m) != 0; }
 
-    // A point with the domain's tags and `extra` (devtype/device, vcpu); push.extra_tags come last so
-    // that an extra tag never replaces an identity tag (the first of two equal keys wins in encode()).
-    Point& point(const char* measurement, const collect::DomainSample& d, std::vector<Tag> extra = {})
+    // A point with `identity` (what it describes), the host tag and `extra` (devtype/device, vcpu);
+    // push.extra_tags come last so that an extra tag never replaces one of these (the first of two equal
+    // keys wins in encode()).
+    Point& point(const char* measurement, std::vector<Tag> identity, std::vector<Tag> extra = {})
     {
         Point& p = out_.emplace_back();
         p.measurement = measurement;
         p.timestamp_ns = ts_;
-        p.tags = {{"VMID", d.vmid}, {"name", d.name}, {"uuid", d.uuid}, {"host", options_.host}};
+        p.tags = std::move(identity);
+        p.tags.push_back({"host", options_.host});
         for (auto& t : extra) p.tags.push_back(std::move(t));
         for (const auto& [k, v] : options_.extra_tags) p.tags.push_back({k, v});
         return p;
+    }
+
+    // A domain's point: its VMID, name and uuid as the identity.
+    Point& point(const char* measurement, const collect::DomainSample& d, std::vector<Tag> extra = {})
+    {
+        return point(measurement, {{"VMID", d.vmid}, {"name", d.name}, {"uuid", d.uuid}}, std::move(extra));
     }
 
 private:

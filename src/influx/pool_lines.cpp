@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "influx/point_builder.hpp"
+
 namespace influx {
 namespace {
 
@@ -37,13 +39,10 @@ std::vector<Point> pool_points(const collect::PoolSnapshot& pools, std::chrono::
 {
     std::vector<Point> out;
     const auto ts = std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count();
+    detail::Builder b(options, ts, out);
     for (const auto& pool : pools.pools) {
         if (!pool.answered) continue;
-        Point& p = out.emplace_back();
-        p.measurement = "storage_pools";
-        p.timestamp_ns = ts;
-        p.tags = {{"pool", pool.name}, {"type", pool.type}, {"host", options.host}};
-        for (const auto& [k, v] : options.extra_tags) p.tags.push_back({k, v});
+        Point& p = b.point("storage_pools", {{"pool", pool.name}, {"type", pool.type}});
         for (const auto& row : pool_rows) p.fields.push_back({row.field, row.value(pool)});
     }
     return out;
